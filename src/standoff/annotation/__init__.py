@@ -1,0 +1,1 @@
+"""Annotation stage: the gold file format, Label Studio, agreement and adjudication."""

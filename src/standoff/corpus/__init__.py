@@ -1,0 +1,1 @@
+"""Corpus stage: build, validate, describe and import corpora."""

@@ -1,0 +1,41 @@
+"""Sentence segmentation with spaCy, kept as character offsets.
+
+News copy puts headlines and crossheads on their own lines without final
+punctuation, so a newline always ends a sentence; inside a line spaCy's
+rule-based sentencizer decides.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+
+@lru_cache(maxsize=1)
+def segmenter() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def split_sentences(text: str) -> tuple[list[tuple[int, int]], int]:
+    """(sentence offsets, token count). Offsets are trimmed of surrounding whitespace."""
+    nlp = segmenter()
+    sentences: list[tuple[int, int]] = []
+    tokens = 0
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            doc = nlp(line)
+            tokens += sum(1 for t in doc if not t.is_space)
+            for sent in doc.sents:
+                chunk = sent.text
+                stripped = chunk.strip()
+                if not stripped:
+                    continue
+                start = pos + sent.start_char + (len(chunk) - len(chunk.lstrip()))
+                sentences.append((start, start + len(stripped)))
+        pos += len(line)
+    return sentences, tokens
