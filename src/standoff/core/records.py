@@ -123,3 +123,16 @@ def stance_records(doc: Document) -> list[StanceRecord]:
             sentence=doc.sentence_index(span.start),
         ))
     return out
+
+
+def input_view(doc: Document, keep_labels: frozenset[str] = frozenset()) -> Document:
+    """The document as a model sees it: the text, plus only the gold spans it may use.
+
+    `keep_labels=frozenset()` gives end-to-end input; `{"ACTOR"}` (or `{"ACTOR", "EVENT"}`)
+    gives the "gold actors" setting in which relation models score on their own.
+    Relations are always removed: they are what relation models predict.
+    """
+    from standoff.core.model import AnnotationSet
+
+    spans = [s.model_copy() for s in doc.annotation.spans if s.label in keep_labels]
+    return doc.model_copy(update={"annotation": AnnotationSet(origin="gold", spans=spans)})
