@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean labelstudio
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,12 +15,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Label Studio pins many packages, so the server gets its own virtualenv, installed once
+# (the stamp names the version; `standoff annotate serve` uses the same venv and stamp).
+LS_VERSION := 1.23.2
+LS_VENV := .venv-labelstudio
+LS_STAMP := $(LS_VENV)/.installed-$(LS_VERSION)
+
+$(LS_STAMP):
+	test -x $(LS_VENV)/bin/python || $(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/pip install -q --upgrade pip
+	$(LS_VENV)/bin/pip install -q "label-studio==$(LS_VERSION)"
+	touch $(LS_STAMP)
+
+labelstudio: $(LS_STAMP)
+
 run: $(STAMP)
 	$(BIN)/standoff corpus build
 	$(BIN)/standoff corpus validate
 	$(BIN)/standoff corpus stats
 
-test: $(STAMP)
+test: $(STAMP) $(LS_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -q
 
@@ -29,4 +43,4 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 
 clean:
-	rm -rf $(VENV) corpus/hf models/*/ eval/reports
+	rm -rf $(VENV) $(LS_VENV) corpus/hf models/*/ eval/reports
