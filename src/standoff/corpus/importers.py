@@ -15,7 +15,7 @@ from standoff.core.seeds import DOC_ID, SeedArticle, read_seed
 from standoff.corpus.build import make_document, write_corpus
 from standoff.corpus.validate import validate_documents
 
-Importer = Callable[[Path, ActorRegistry], Iterator[tuple[str, Document]]]
+Importer = Callable[[Path, ActorRegistry, Schema], Iterator[tuple[str, Document]]]
 IMPORTERS: dict[str, Importer] = {}
 
 
@@ -27,7 +27,8 @@ def register_importer(name: str) -> Callable[[Importer], Importer]:
 
 
 @register_importer("text")
-def import_text(path: Path, actors: ActorRegistry) -> Iterator[tuple[str, Document]]:
+def import_text(path: Path, actors: ActorRegistry,
+                schema: Schema) -> Iterator[tuple[str, Document]]:
     """A .txt file or a folder of them; the file name is the document id."""
     files = sorted(Path(path).glob("*.txt")) if Path(path).is_dir() else [Path(path)]
     if not files:
@@ -39,7 +40,8 @@ def import_text(path: Path, actors: ActorRegistry) -> Iterator[tuple[str, Docume
 
 
 @register_importer("jsonl")
-def import_jsonl(path: Path, actors: ActorRegistry) -> Iterator[tuple[str, Document]]:
+def import_jsonl(path: Path, actors: ActorRegistry,
+                 schema: Schema) -> Iterator[tuple[str, Document]]:
     """Lines with `id`, `text` and optional `meta` (or other keys, kept as metadata)."""
     for lineno, rec in iter_jsonl(path):
         where = f"{path}:{lineno}"
@@ -74,13 +76,21 @@ def import_corpus(path: Path, fmt: str, out: Path, schema_path: Path, actors_pat
         raise StandoffError("input not found", file=str(path))
     actors = ActorRegistry.load(actors_path) if actors_path and actors_path.exists() \
         else ActorRegistry({})
-    docs = list(IMPORTERS[fmt](Path(path), actors))
+    schema = Schema.load(schema_path)
+    docs = list(IMPORTERS[fmt](Path(path), actors, schema))
     if not docs:
         raise StandoffError("no documents found", file=str(path))
-    schema = Schema.load(schema_path)
     errors = validate_documents(docs, schema, actors)
     if errors:
         raise ValidationErrors(errors)
     write_corpus(out, [d for _, d in docs], schema_path, actors,
                  extra_manifest={"imported_from": str(path), "format": fmt}, hf=hf)
     return len(docs), actors
+
+
+def _register_builtin_importers() -> None:
+    # plover.py registers itself on import; imported here so the registry is complete.
+    from standoff.corpus import plover  # noqa: F401
+
+
+_register_builtin_importers()
