@@ -3,9 +3,10 @@
 Each record is one sentence coded with one event. The sentence becomes a document;
 `source`/`target` actors become ACTOR spans with their codes (`code` plus `-sector` when
 a sector is given), the `(EVT: ...)` markup becomes one EVENT trigger (the longest marked
-segment found in the text), linked to the actors as roles; ACCUSE events also yield one
-BLAME record per (source, target) pair. Codes new to the registry are added to the
-imported corpus's own actors.yaml, so the imported corpus validates on its own.
+segment found in the text), linked to the actors as roles; ACCUSE events (but not
+investigations) also yield one BLAME record per (source, target) pair. Codes new to the
+registry are added to the imported corpus's own actors.yaml, so the imported corpus
+validates on its own.
 
 What cannot be placed (an actor whose text does not occur in the sentence, a record
 whose trigger is not found) is kept in `meta["plover"]["unplaced"]`, never dropped silently.
@@ -75,7 +76,8 @@ def marked_segments(markup: str, tag: str) -> list[str]:
             continue
         depth, i = 1, m.end()
         while i < len(markup) and depth:
-            depth += {"(": 1, ")": -1}.get(markup[i], 0)
+            # some records close a mark with "}" by mistake
+            depth += {"(": 1, ")": -1, "}": -1}.get(markup[i], 0)
             i += 1
         inner = markup[m.end():i - 1] if depth == 0 else markup[m.end():]
         inner = _MARK.sub("", inner).replace(")", "").replace("}", "").strip()
@@ -120,7 +122,7 @@ class _Builder:
     def place(self, quote: str, alternatives: list[str] = ()) -> tuple[int, int] | None:
         """Where a coder's quote stands in the text, trying the repairs the records need."""
         quote = " ".join(quote.split())
-        for candidate in (quote, quote.rstrip(".,;:"), *alternatives):
+        for candidate in (quote, quote.rstrip(".,;:")):
             hits = find_quote(self.text, candidate) if candidate else []
             if hits:
                 return hits[0], hits[0] + len(candidate)
@@ -129,6 +131,10 @@ class _Builder:
             first, last = find_quote(self.text, pieces[0]), find_quote(self.text, pieces[-1])
             if first and last and last[-1] > first[0]:
                 return first[0], last[-1] + len(pieces[-1])
+        for candidate in alternatives:
+            hits = find_quote(self.text, candidate)
+            if hits:
+                return hits[0], hits[0] + len(candidate)
         return None
 
     def span(self, sid: str, label: str, where: tuple[int, int], attrs: dict) -> Span:
@@ -206,7 +212,7 @@ def record_to_document(rec: dict[str, Any], registry: ActorRegistry, schema: Sch
         for role, ids in roles.items():
             for sid in dict.fromkeys(ids):
                 b.relate("e1", role, sid)
-        if etype == "ACCUSE":
+        if etype == "ACCUSE" and attrs.get("mode") != "investigate":  # investigating is not blaming
             pairs = [(s, t) for s in dict.fromkeys(roles["source"])
                      for t in dict.fromkeys(roles["target"]) if s != t]
             for n, (src, tgt) in enumerate(pairs, start=1):
