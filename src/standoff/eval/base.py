@@ -1,0 +1,119 @@
+"""What every task scorer provides, and the items reports and comparisons list.
+
+A task scorer turns one gold document and its predictions (one per setting: end to
+end, or given gold actors) into counts, items and pictures' raw material. The counts'
+columns are fixed by the task and the settings, so two model versions scored on the
+same gold always share columns and can be paired document by document.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from standoff.core.model import Document
+from standoff.eval.counts import Metric
+
+E2E = "e2e"
+GOLD_ACTORS = "gold_actors"
+SETTING_NAMES = {E2E: "end to end", GOLD_ACTORS: "given gold actors"}
+
+
+@dataclass
+class Item:
+    """One gold or predicted unit and what became of it: tp, fp or fn."""
+
+    kind: str  # trigger | sentence | actor | blame | stance (with @setting when not e2e)
+    doc: str
+    key: str  # stable across versions for gold items, so comparisons can pair them
+    outcome: str  # tp | fp | fn
+    label: str
+    sentence: int | None
+    text: str  # the sentence (or the document when no sentence holds the item)
+    offset: int  # where `text` starts in the document
+    marks: list[tuple[int, int, str]] = field(default_factory=list)  # doc offsets, role
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Item:
+        data = dict(data)
+        data["marks"] = [tuple(m) for m in data.get("marks", [])]
+        return cls(**data)
+
+
+@dataclass
+class DocScore:
+    counts: dict[str, int] = field(default_factory=dict)
+    items: list[Item] = field(default_factory=list)
+    confusion: Counter = field(default_factory=Counter)  # (gold label, predicted label)
+    edges: dict[str, Counter] = field(default_factory=dict)  # side -> (from, to) counts
+
+    def add(self, name: str, value: int = 1) -> None:
+        if value:
+            self.counts[name] = self.counts.get(name, 0) + value
+
+
+@dataclass(frozen=True)
+class LabelGroup:
+    """A family of per-label metrics drawn as one bar chart: label -> metric name."""
+
+    title: str
+    bars: tuple[tuple[str, str], ...]
+
+
+class Task:
+    """Base class of the task scorers (events, actors, blame, stance, plover)."""
+
+    name: str = ""
+    settings: tuple[str, ...] = (E2E,)
+    item_kinds: tuple[str, ...] = ()
+
+    def columns(self, settings: tuple[str, ...]) -> list[str]:
+        raise NotImplementedError
+
+    def score(self, gold: Document, preds: dict[str, Document]) -> DocScore:
+        raise NotImplementedError
+
+    def context(self, totals: dict[str, float], settings: tuple[str, ...]) -> dict[str, Any]:
+        """What metric definitions depend on beyond the columns (e.g. labels in the gold)."""
+        return {"settings": list(settings)}
+
+    def metrics(self, ctx: dict[str, Any]) -> dict[str, Metric]:
+        raise NotImplementedError
+
+    def headline(self, ctx: dict[str, Any]) -> list[str]:
+        raise NotImplementedError
+
+    def groups(self, ctx: dict[str, Any]) -> list[LabelGroup]:
+        return []
+
+    def support(self, totals: dict[str, float], ctx: dict[str, Any]) -> dict[str, int]:
+        """Gold counts behind the figures, shown beside them."""
+        return {}
+
+
+def sentence_of(doc: Document, start: int) -> tuple[int | None, str, int]:
+    """(sentence index, sentence text, its start offset); the whole text when outside."""
+    i = doc.sentence_index(start)
+    if i is None:
+        return None, doc.text, 0
+    s, e = doc.sentences[i]
+    return i, doc.text[s:e], s
+
+
+def make_item(doc: Document, kind: str, key: str, outcome: str, label: str,
+              marks: list[tuple[int, int, str]], note: str = "") -> Item:
+    start = min((m[0] for m in marks), default=0)
+    sent, text, offset = sentence_of(doc, start)
+    end = offset + len(text)
+    # a record may reach over a sentence boundary: then show the stretch that holds it
+    if marks and (start < offset or max(m[1] for m in marks) > end):
+        offset = min(offset, start)
+        end = max(end, max(m[1] for m in marks))
+        text = doc.text[offset:end]
+    return Item(kind=kind, doc=doc.id, key=key, outcome=outcome, label=label, sentence=sent,
+                text=text, offset=offset, marks=marks, note=note)
