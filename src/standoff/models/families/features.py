@@ -1,0 +1,165 @@
+"""Hand-written features for the linear models: tokens in context, and head/tail pairs.
+
+The rules family's word lists and the registry's aliases are features here too, so a
+learned model starts from what the baseline knows and learns when to trust it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from standoff.models.components import PairExample
+from standoff.models.families.base import Resources
+from standoff.models.normalize import gazetteer
+from standoff.models.rules_words import SPEECH_VERBS
+from standoff.models.text import Mention, Sentence
+
+_QUOTES = re.compile(r"[“”\"]")
+
+
+def shape(word: str) -> str:
+    out = []
+    for ch in word[:6]:
+        kind = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if not out or out[-1] != kind:
+            out.append(kind)
+    return "".join(out)
+
+
+def bucket(n: int) -> str:
+    for limit, name in ((0, "0"), (1, "1"), (2, "2"), (4, "3-4"), (8, "5-8"), (15, "9-15")):
+        if n <= limit:
+            return name
+    return "16+"
+
+
+class TokenFeaturizer:
+    def __init__(self, res: Resources, context: int = 2) -> None:
+        self.context = context
+        self.lexicons = {"gaz": gazetteer(res.registry), "trig": res.lexicons.triggers,
+                         "blame": res.lexicons.blame, "stance": res.lexicons.stance}
+
+    def lexicon_tags(self, sent: Sentence) -> list[list[str]]:
+        tags: list[list[str]] = [[] for _ in sent.tokens]
+        for name, lexicon in self.lexicons.items():
+            for m in lexicon.find(sent.tokens):
+                label = "" if name == "gaz" else f"-{m.label}"
+                for i in range(m.start, m.end):
+                    tags[i].append(f"{name}={'B' if i == m.start else 'I'}{label}")
+        return tags
+
+    def sentence(self, sent: Sentence) -> list[dict[str, float]]:
+        words = [t.lower for t in sent.tokens]
+        tags = self.lexicon_tags(sent)
+        out = []
+        for i, tok in enumerate(sent.tokens):
+            w = words[i]
+            f = {f"w={w}": 1.0, f"p3={w[:3]}": 1.0, f"s3={w[-3:]}": 1.0, f"s2={w[-2:]}": 1.0,
+                 f"shape={shape(tok.text)}": 1.0, "bias": 1.0}
+            if i == 0:
+                f["first"] = 1.0
+            for d in range(1, self.context + 1):
+                f[f"w-{d}={words[i - d] if i >= d else '<s>'}"] = 1.0
+                f[f"w+{d}={words[i + d] if i + d < len(words) else '</s>'}"] = 1.0
+            f[f"bi-={words[i - 1] if i else '<s>'}|{w}"] = 1.0
+            f[f"bi+={w}|{words[i + 1] if i + 1 < len(words) else '</s>'}"] = 1.0
+            if i and tok.text[:1].isupper():
+                f["title_inside"] = 1.0
+            for tag in tags[i]:
+                f[tag] = 1.0
+                f[f"{tag}|w-1={words[i - 1] if i else '<s>'}"] = 1.0
+            for tag in tags[i - 1] if i else ():
+                f[f"prev:{tag}"] = 1.0
+            for tag in tags[i + 1] if i + 1 < len(words) else ():
+                f[f"next:{tag}"] = 1.0
+            out.append(f)
+        return out
+
+
+def _span(ex: PairExample, m: Mention) -> tuple[int, int]:
+    return ex.sentence.token_span(m.start, m.end) or (0, 0)
+
+
+def _in_quote(sent: Sentence, offset: int) -> bool:
+    return len(_QUOTES.findall(sent.text[: offset - sent.start])) % 2 == 1
+
+
+def pair_features(pairs: list[PairExample], res: Resources) -> list[dict[str, float]]:
+    ranks = _ranks(pairs)
+    out = []
+    for i, ex in enumerate(pairs):
+        out.append(_status_features(ex, res) if ex.tail is None
+                   else _relation_features(ex, ranks[i]))
+    return out
+
+
+def _ranks(pairs: list[PairExample]) -> list[int]:
+    """How many same-layer candidates lie closer to the head on the same side, plus one."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, ex in enumerate(pairs):
+        if ex.tail is not None:
+            groups[id(ex.head)].append(i)
+    ranks = [0] * len(pairs)
+    for members in groups.values():
+        for i in members:
+            me = pairs[i]
+            side = me.tail.start < me.head.start
+            dist = abs(me.tail.start - me.head.start)
+            ranks[i] = 1 + sum(
+                1 for j in members if j != i and pairs[j].tail.layer == me.tail.layer
+                and (pairs[j].tail.start < me.head.start) == side
+                and abs(pairs[j].tail.start - me.head.start) < dist)
+    return ranks
+
+
+def _relation_features(ex: PairExample, rank: int) -> dict[str, float]:
+    words = [t.lower for t in ex.sentence.tokens]
+    hs, he = _span(ex, ex.head)
+    ts, te = _span(ex, ex.tail)
+    order = "before" if te <= hs else "after" if ts >= he else "overlap"
+    lo, hi = (te, hs) if order == "before" else (he, ts)
+    between = words[lo:hi] if order != "overlap" else []
+    head_w = " ".join(words[hs:he])
+    tail_kind = f"{ex.tail.layer}:{ex.tail.label}" if ex.tail.layer == "EVENT" else "ACTOR"
+    base = f"{ex.head.label}|{ex.tail.layer}|{order}"
+    f = {"bias": 1.0, f"hl={ex.head.label}": 1.0, f"hw={head_w}": 1.0, f"tk={tail_kind}": 1.0,
+         f"tl={ex.tail.layer}": 1.0, f"o={base}": 1.0, f"rank={base}|{min(rank, 3)}": 1.0,
+         f"dist={base}|{bucket(len(between))}": 1.0, f"tw={' '.join(words[ts:te])}": 1.0,
+         f"tb={words[ts - 1] if ts else '<s>'}": 1.0,
+         f"ta={words[te] if te < len(words) else '</s>'}": 1.0,
+         f"hb={words[hs - 1] if hs else '<s>'}": 1.0,
+         f"ha={words[he] if he < len(words) else '</s>'}": 1.0,
+         f"hw|o={head_w}|{order}|{ex.tail.layer}": 1.0}
+    for w in set(between):
+        f[f"bw={w}"] = 1.0
+    if ts and words[ts - 1] == "by":
+        f[f"by|{base}"] = 1.0
+    if (te < len(words) and words[te] in SPEECH_VERBS) or (ts and words[ts - 1] in SPEECH_VERBS):
+        f[f"speaker|{base}"] = 1.0
+    if _in_quote(ex.sentence, ex.head.start) != _in_quote(ex.sentence, ex.tail.start):
+        f["quote_boundary"] = 1.0
+    if ex.tail.attr("code"):
+        f[f"code={ex.tail.attr('code')}"] = 0.5
+    return f
+
+
+def _status_features(ex: PairExample, res: Resources) -> dict[str, float]:
+    words = [t.lower for t in ex.sentence.tokens]
+    hs, he = _span(ex, ex.head)
+    f = {"bias": 1.0, f"type={ex.head.label}": 1.0, f"hw={' '.join(words[hs:he])}": 1.0}
+    for d in range(1, 4):
+        f[f"w-{d}={words[hs - d] if hs >= d else '<s>'}"] = 1.0
+    for w in words[max(0, hs - 6):hs]:
+        f[f"before={w}"] = 1.0
+    for w in words[he:he + 3]:
+        f[f"after={w}"] = 1.0
+    window = ex.sentence.tokens[max(0, hs - 4):he]
+    for status in res.lexicons.status_order:
+        if res.lexicons.status[status].find(window):
+            f[f"cue={status}"] = 1.0
+        if res.lexicons.status[status].find(ex.sentence.tokens):
+            f[f"sent_cue={status}"] = 1.0
+    if _in_quote(ex.sentence, ex.head.start):
+        f["in_quote"] = 1.0
+    return f

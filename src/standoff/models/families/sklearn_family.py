@@ -1,0 +1,229 @@
+"""The `sklearn` family: linear models over hand-written features.
+
+Mentions: one BIO tagger per layer (logistic regression over word, shape, context,
+gazetteer and word-list features). Relations and event status: logistic regression over
+pair features (words between, order, distance, rank among candidates, cue words).
+Each model's regularization is chosen on the dev split. Stored with skops.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from standoff.core.io import write_text_atomic
+from standoff.models.components import NONE, Detector, PairExample, PairScorer
+from standoff.models.families.base import ComponentFamily, Resources
+from standoff.models.families.features import TokenFeaturizer, pair_features
+from standoff.models.registry import register_family
+from standoff.models.safe import dump_safe, load_safe
+from standoff.models.scoring import label_f1, span_f1
+from standoff.models.tasks import TaskSpec
+from standoff.models.text import Mention, Sentence
+
+
+def bio_tags(sent: Sentence, layer: str) -> list[str]:
+    tags = ["O"] * len(sent.tokens)
+    spans = sorted((m for m in sent.mentions if m.layer == layer),
+                   key=lambda m: (m.start, -(m.end - m.start)))
+    for m in spans:
+        idx = sent.token_span(m.start, m.end)
+        if idx is None or any(tags[i] != "O" for i in range(*idx)):
+            continue  # overlapping gold spans: the first (longest) one is the example
+        tags[idx[0]] = f"B-{m.label}"
+        for i in range(idx[0] + 1, idx[1]):
+            tags[i] = f"I-{m.label}"
+    return tags
+
+
+def decode_bio(sent: Sentence, layer: str, classes: list[str],
+               probs: np.ndarray) -> list[Mention]:
+    """Greedy BIO decoding; an I- without its B- starts a span. Score: mean tag probability."""
+    best = probs.argmax(axis=1)
+    out, current = [], None  # current: (label, first token, probabilities)
+    for i, k in enumerate(best):
+        tag, p = classes[k], float(probs[i, k])
+        label = tag[2:]
+        if current and tag == f"I-{current[0]}":
+            current[2].append(p)
+            continue
+        if current:
+            out.append(_mention(sent, layer, current, i))
+            current = None
+        if tag != "O":
+            current = (label, i, [p])
+    if current:
+        out.append(_mention(sent, layer, current, len(best)))
+    return out
+
+
+def _mention(sent: Sentence, layer: str, current: tuple, end: int) -> Mention:
+    label, first, ps = current
+    return Mention(layer, label, sent.tokens[first].start, sent.tokens[end - 1].end,
+                   round(sum(ps) / len(ps), 6))
+
+
+def _grid(values: Any) -> list[float]:
+    return [float(v) for v in (values if isinstance(values, list) else [values])]
+
+
+def _pick(scores: list[tuple[float, float]]) -> float:
+    """The C with the best dev score; ties go to the stronger regularization (smaller C)."""
+    return sorted(scores, key=lambda s: (-s[1], s[0]))[0][0]
+
+
+class LinearTagger(Detector):
+    def __init__(self, task: TaskSpec, cfg: dict, seed: int, res: Resources) -> None:
+        self.task, self.cfg, self.seed = task, cfg, seed
+        self.featurizer = TokenFeaturizer(res, int(cfg.get("context", 2)))
+        self.vectorizer: DictVectorizer | None = None
+        self.models: dict[str, LogisticRegression] = {}
+
+    def _features(self, sentences: list[Sentence]) -> list[dict[str, float]]:
+        return [f for s in sentences for f in self.featurizer.sentence(s)]
+
+    def fit(self, train: list[Sentence], dev: list[Sentence]) -> dict[str, Any]:
+        self.vectorizer = DictVectorizer()
+        x_train = self.vectorizer.fit_transform(self._features(train))
+        x_dev = self.vectorizer.transform(self._features(dev)) if dev else None
+        chosen: dict[str, Any] = {}
+        for layer in self.task.layers:
+            y = [t for s in train for t in bio_tags(s, layer)]
+            if len(set(y)) < 2:
+                chosen[layer] = {"note": "no training spans"}
+                continue
+            scores = []
+            grid = _grid(self.cfg.get("C", 1.0))
+            for c in grid if (dev and len(grid) > 1) else grid[:1]:
+                self.models[layer] = self._classifier(c).fit(x_train, y)
+                if dev:
+                    scores.append((c, self._dev_f1(layer, dev, x_dev)))
+            best = _pick(scores) if scores else grid[0]
+            if len(scores) > 1 and best != scores[-1][0]:
+                self.models[layer] = self._classifier(best).fit(x_train, y)
+            chosen[layer] = {"C": best, "dev_span_f1": dict(scores).get(best)}
+        return chosen
+
+    def _classifier(self, c: float) -> LogisticRegression:
+        return LogisticRegression(C=c, max_iter=int(self.cfg.get("max_iter", 300)),
+                                  random_state=self.seed)
+
+    def _dev_f1(self, layer: str, dev: list[Sentence], x_dev) -> float:
+        found = self._decode(layer, dev, self.models[layer].predict_proba(x_dev))
+        gold = [[m for m in s.mentions if m.layer == layer] for s in dev]
+        return span_f1(gold, found)
+
+    def _decode(self, layer: str, sentences: list[Sentence], probs: np.ndarray):
+        classes = [str(c) for c in self.models[layer].classes_]
+        out, at = [], 0
+        for s in sentences:
+            out.append(decode_bio(s, layer, classes, probs[at:at + len(s.tokens)]))
+            at += len(s.tokens)
+        return out
+
+    def detect(self, sentences: list[Sentence], layers: frozenset[str]) -> list[list[Mention]]:
+        out: list[list[Mention]] = [[] for _ in sentences]
+        wanted = [layer for layer in self.task.layers if layer in layers and layer in self.models]
+        if not wanted or not any(s.tokens for s in sentences):
+            return out
+        x = self.vectorizer.transform(self._features(sentences))
+        for layer in wanted:
+            for i, found in enumerate(self._decode(layer, sentences,
+                                                   self.models[layer].predict_proba(x))):
+                out[i].extend(found)
+        return out
+
+    def save(self, path: Path) -> None:
+        dump_safe({"vectorizer": self.vectorizer, "models": self.models}, path / "tagger.skops")
+
+    @classmethod
+    def load(cls, task: TaskSpec, path: Path, cfg: dict, res: Resources) -> LinearTagger:
+        tagger = cls(task, cfg, 0, res)
+        stored = load_safe(path / "tagger.skops")
+        tagger.vectorizer, tagger.models = stored["vectorizer"], stored["models"]
+        return tagger
+
+
+class LinearPairScorer(PairScorer):
+    def __init__(self, kind: str, labels: list[str], cfg: dict, seed: int,
+                 res: Resources) -> None:
+        self.kind, self.labels, self.cfg, self.seed, self.res = kind, labels, cfg, seed, res
+        self.vectorizer: DictVectorizer | None = None
+        self.model: LogisticRegression | None = None
+        self.constant: str | None = None  # the only label seen in training, if just one
+
+    def fit(self, train: list[PairExample], dev: list[PairExample]) -> dict[str, Any]:
+        y = [ex.label for ex in train]
+        if len(set(y)) < 2:
+            self.constant = y[0] if y else self.labels[0]
+            return {"note": f"one label in training data: {self.constant}"}
+        self.vectorizer = DictVectorizer()
+        x = self.vectorizer.fit_transform(pair_features(train, self.res))
+        x_dev = self.vectorizer.transform(pair_features(dev, self.res)) if dev else None
+        grid = _grid(self.cfg.get("C", 1.0))
+        scores = []
+        for c in grid if (dev and len(grid) > 1) else grid[:1]:
+            self.model = self._classifier(c).fit(x, y)
+            if dev:
+                scores.append((c, label_f1([ex.label for ex in dev],
+                                           list(self.model.predict(x_dev)), ignore=NONE)))
+        best = _pick(scores) if scores else grid[0]
+        if len(scores) > 1 and best != scores[-1][0]:
+            self.model = self._classifier(best).fit(x, y)
+        return {"C": best, "dev_f1": dict(scores).get(best), "train_pairs": len(train)}
+
+    def _classifier(self, c: float) -> LogisticRegression:
+        weight = self.cfg.get("class_weight")
+        return LogisticRegression(C=c, max_iter=int(self.cfg.get("max_iter", 500)),
+                                  class_weight=weight or None, random_state=self.seed)
+
+    def score(self, pairs: list[PairExample]) -> list[dict[str, float]]:
+        if self.model is None:
+            return [{self.constant or NONE: 1.0} for _ in pairs]
+        if not pairs:
+            return []
+        probs = self.model.predict_proba(self.vectorizer.transform(pair_features(pairs, self.res)))
+        classes = [str(c) for c in self.model.classes_]
+        return [dict(zip(classes, (float(p) for p in row), strict=True)) for row in probs]
+
+    def save(self, path: Path) -> None:
+        write_text_atomic(path / "scorer.json", json.dumps(
+            {"kind": self.kind, "labels": self.labels, "constant": self.constant}) + "\n")
+        if self.model is not None:
+            dump_safe({"vectorizer": self.vectorizer, "model": self.model}, path / "pairs.skops")
+
+    @classmethod
+    def load(cls, path: Path, cfg: dict, res: Resources) -> LinearPairScorer:
+        meta = json.loads((path / "scorer.json").read_text(encoding="utf-8"))
+        scorer = cls(meta["kind"], meta["labels"], cfg, 0, res)
+        scorer.constant = meta.get("constant")
+        if scorer.constant is None:
+            stored = load_safe(path / "pairs.skops")
+            scorer.vectorizer, scorer.model = stored["vectorizer"], stored["model"]
+        return scorer
+
+
+@register_family("sklearn")
+class SklearnFamily(ComponentFamily):
+    """Logistic regression taggers and pair classifiers, selected on dev."""
+
+    def make_detector(self, task: TaskSpec, config: dict, seed: int,
+                      res: Resources) -> Detector:
+        return LinearTagger(task, config.get("tagger", {}), seed, res)
+
+    def load_detector(self, task: TaskSpec, path: Path, config: dict,
+                      res: Resources) -> Detector:
+        return LinearTagger.load(task, path, config.get("tagger", {}), res)
+
+    def make_scorer(self, task: TaskSpec, kind: str, labels: list[str], config: dict,
+                    seed: int, res: Resources) -> PairScorer:
+        return LinearPairScorer(kind, labels, config.get(kind, {}), seed, res)
+
+    def load_scorer(self, task: TaskSpec, kind: str, path: Path, config: dict,
+                    res: Resources) -> PairScorer:
+        return LinearPairScorer.load(path, config.get(kind, {}), res)

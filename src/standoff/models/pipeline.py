@@ -1,0 +1,138 @@
+"""The shared task pipeline: detect mentions, resolve actor codes, classify event status,
+score head/tail pairs, decode relations under the schema's counts, write documents.
+
+Every built-in family runs through here with its own detector and pair scorers, so the
+families differ only where they should: in how they find and classify things.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from standoff.core.model import Document
+from standoff.models.components import Detector, PairExample, PairScorer, pairs_for_heads
+from standoff.models.decode import Link, decode_head
+from standoff.models.normalize import Normalizer
+from standoff.models.output import build_output
+from standoff.models.tasks import TaskSpec
+from standoff.models.text import Mention, Sentence, ensure_sentences, sentences_of
+
+
+@dataclass
+class DocState:
+    doc: Document
+    given: frozenset[str]
+    sentences: list[Sentence]
+    links: list[Link] = dataclasses.field(default_factory=list)
+    dropped: set[Mention] = dataclasses.field(default_factory=set)
+    new_actors: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclass
+class TaskPipeline:
+    task: TaskSpec
+    detector: Detector
+    normalizer: Normalizer
+    relations: PairScorer | None = None
+    status: PairScorer | None = None
+    threshold: float = 0.5
+    window: int = 0
+
+    def predict_batch(self, docs: list[Document], gold_mentions: bool,
+                      model_version: str) -> list[Document]:
+        states = [self._state(ensure_sentences(d), gold_mentions) for d in docs]
+        self._detect(states)
+        for state in states:
+            self._resolve_actors(state)
+        if self.status is not None:
+            self._classify_status(states)
+        if self.relations is not None:
+            self._link(states)
+        return [self._output(s, model_version) for s in states]
+
+    # -- steps ---------------------------------------------------------------------------
+
+    def _state(self, doc: Document, gold_mentions: bool) -> DocState:
+        given = self.task.given_layers if gold_mentions else frozenset()
+        if self.task.name == "events" and not any(s.label == "EVENT"
+                                                  for s in doc.annotation.spans):
+            given = given - {"EVENT"}  # no gold triggers in the input: find them
+        return DocState(doc, given, sentences_of(doc, given))
+
+    def _detect(self, states: list[DocState]) -> None:
+        common = frozenset.intersection(*(s.given for s in states)) if states else frozenset()
+        layers = frozenset(self.task.layers) - common
+        flat = [(state, sent) for state in states for sent in state.sentences]
+        found = self.detector.detect([sent for _, sent in flat], layers)
+        for (state, sent), mentions in zip(flat, found, strict=True):
+            sent.mentions.extend(m for m in mentions if m.layer not in state.given)
+
+    def _resolve_actors(self, state: DocState) -> None:
+        renormalize = "ACTOR" not in state.given or self.task.name == "actors"
+        if not renormalize:
+            return
+        antecedents: list[str] = []
+        for sent in state.sentences:
+            resolved = []
+            for m in sorted(sent.mentions, key=lambda m: (m.start, m.end)):
+                if m.layer != "ACTOR":
+                    resolved.append(m)
+                    continue
+                res = self.normalizer.resolve(state.doc.text[m.start:m.end], antecedents)
+                if res is None:
+                    continue
+                antecedents.append(res.code)
+                if res.how == "new":
+                    state.new_actors.setdefault(res.code, state.doc.text[m.start:m.end])
+                attrs = dict(m.attrs) | {"code": res.code}
+                resolved.append(dataclasses.replace(m, attrs=tuple(sorted(attrs.items()))))
+            sent.mentions = resolved
+
+    def _classify_status(self, states: list[DocState]) -> None:
+        todo = [(sent, i, m) for state in states for sent in state.sentences
+                for i, m in enumerate(sent.mentions)
+                if m.layer == "EVENT" and m.span_id is None]
+        if not todo:
+            return
+        probs = self.status.score([PairExample(sent, m, None) for sent, _, m in todo])
+        for (sent, i, m), p in zip(todo, probs, strict=True):
+            status = max(sorted(p), key=lambda k: p[k])
+            attrs = dict(m.attrs) | {"status": status}
+            sent.mentions[i] = dataclasses.replace(m, attrs=tuple(sorted(attrs.items())))
+
+    def _link(self, states: list[DocState]) -> None:
+        tail_layers = set(self.task.tail_layers)
+        per_state = []
+        for state in states:
+            heads = [(p, m) for p, s in enumerate(state.sentences) for m in s.mentions
+                     if m.layer == self.task.head]
+            tails = [(p, m) for p, s in enumerate(state.sentences) for m in s.mentions
+                     if m.layer in tail_layers]
+            per_state.append((state, heads, pairs_for_heads(state.sentences, heads, tails,
+                                                            self.window)))
+        all_pairs = [p for _, _, pairs in per_state for p in pairs]
+        scores = self.relations.score(all_pairs) if all_pairs else []
+        at = 0
+        for state, heads, pairs in per_state:
+            chunk = scores[at:at + len(pairs)]
+            at += len(pairs)
+            for _, head in heads:
+                mine = [(p, s) for p, s in zip(pairs, chunk, strict=True) if p.head is head]
+                links = decode_head(head, [p for p, _ in mine], [s for _, s in mine],
+                                    self.task.relations, self.threshold,
+                                    self.task.required_for(head.label))
+                if links is None:
+                    state.dropped.add(head)
+                else:
+                    state.links.extend(links)
+
+    def _output(self, state: DocState, model_version: str) -> Document:
+        mentions = [m for s in state.sentences for m in s.mentions]
+        keep = [m for m in mentions if m.layer == self.task.head and m not in state.dropped]
+        keep += [link.tail for link in state.links]
+        keep += [m for m in mentions if m.span_id is not None]  # given spans keep their ids
+        used_codes = {m.attr("code") for m in keep if m.layer == "ACTOR"}
+        new = [{"code": c, "mention": t} for c, t in state.new_actors.items() if c in used_codes]
+        extra = {"candidate_actors": new} if new else {}
+        return build_output(state.doc, keep, state.links, model_version, extra)
