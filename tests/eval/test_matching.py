@@ -1,0 +1,82 @@
+"""Hand-computed matching cases: the four SemEval schemes, mentions, multisets."""
+
+from __future__ import annotations
+
+import pytest
+from nervaluate import Evaluator
+
+from standoff.eval.matching import Ent, Mention, match_mentions, match_multiset, match_scheme
+
+GOLD = [Ent(0, 5, "X"), Ent(10, 15, "Y"), Ent(20, 25, "X")]
+PRED = [Ent(0, 5, "X"),     # exact and right type
+        Ent(10, 13, "Y"),   # partial overlap, right type
+        Ent(20, 25, "Y"),   # exact boundaries, wrong type
+        Ent(30, 35, "X")]   # spurious
+
+# (correct, incorrect, partial, missed, spurious), worked out by hand from SemEval-2013 9.1
+EXPECTED = {
+    "strict": (1, 2, 0, 0, 1),
+    "exact": (2, 1, 0, 0, 1),
+    "partial": (2, 0, 1, 0, 1),
+    "ent_type": (2, 1, 0, 0, 1),
+}
+
+
+@pytest.mark.parametrize("scheme", sorted(EXPECTED))
+def test_four_schemes_by_hand(scheme: str) -> None:
+    assert match_scheme(GOLD, PRED, scheme).counts() == EXPECTED[scheme]
+
+
+def test_hand_counts_are_nervaluates() -> None:
+    def dicts(ents):
+        return [[{"label": e.label, "start": e.start, "end": e.end - 1} for e in ents]]
+
+    result = Evaluator(dicts(GOLD), dicts(PRED), tags=["X", "Y"], loader="dict").evaluate()
+    for scheme, counts in EXPECTED.items():
+        r = result["overall"][scheme]
+        assert (r.correct, r.incorrect, r.partial, r.missed, r.spurious) == counts
+
+
+def test_duplicate_prediction_is_spurious() -> None:
+    res = match_scheme([Ent(0, 5, "X")], [Ent(0, 5, "X"), Ent(0, 5, "X")], "strict")
+    assert res.counts() == (1, 0, 0, 0, 1)
+
+
+def test_empty_gold_and_empty_predictions() -> None:
+    assert match_scheme([], [Ent(0, 5, "X")], "partial").counts() == (0, 0, 0, 0, 1)
+    assert match_scheme([Ent(0, 5, "X")], [], "ent_type").counts() == (0, 0, 0, 1, 0)
+    assert match_scheme([], [], "strict").counts() == (0, 0, 0, 0, 0)
+
+
+def test_ent_type_prefers_closest_boundaries() -> None:
+    res = match_scheme([Ent(0, 10, "X"), Ent(2, 6, "X")], [Ent(2, 7, "X")], "ent_type")
+    assert res.pairs == [(0, 1, "correct")] and res.missed_idx == [0]
+
+
+def test_overlap_below_one_percent_of_the_gold_span_does_not_count() -> None:
+    res = match_scheme([Ent(0, 200, "X")], [Ent(199, 201, "X")], "partial")
+    assert res.counts() == (0, 0, 0, 1, 1)
+    res = match_scheme([Ent(0, 100, "X")], [Ent(99, 101, "X")], "partial")
+    assert res.counts() == (0, 0, 1, 0, 0)
+
+
+def test_touching_spans_do_not_overlap() -> None:
+    """End-exclusive offsets: [0,5) and [5,9) share no character."""
+    assert match_scheme([Ent(0, 5, "X")], [Ent(5, 9, "X")], "partial").counts() == (
+        0, 0, 0, 1, 1)
+
+
+def test_mentions_exact_then_overlap_with_duplicated_gold_offsets() -> None:
+    gold = [Mention(0, 4, "PAK"), Mention(10, 14, "AFG"), Mention(10, 14, "PAK"),
+            Mention(20, 30, "TUR")]
+    pred = [Mention(10, 14, "PAK"), Mention(10, 14, "PAK"), Mention(0, 4, "AFG"),
+            Mention(21, 25, "TUR"), Mention(40, 44, "X")]
+    m = match_mentions(gold, pred)
+    # the same-code reading is paired first; the duplicate takes the other reading
+    assert sorted(m.exact) == [(0, 2), (1, 1), (2, 0)]
+    assert m.overlap == [(3, 3)]
+
+
+def test_multiset_records() -> None:
+    tp, fp, fn = match_multiset(["a", "a", "b"], ["a", "c", "c"])
+    assert (dict(tp), dict(fp), dict(fn)) == ({"a": 1}, {"c": 2}, {"a": 1, "b": 1})
