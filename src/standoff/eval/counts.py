@@ -116,6 +116,24 @@ def mean_metric(parts: list[Metric]) -> Metric:
     return mean
 
 
+def present_mean(parts: list[tuple[Metric, Metric]]) -> Metric:
+    """Macro average over the labels with gold support, (metric, support) pairs.
+
+    A label can vanish from a bootstrap resample; averaging its 0/0 = 0 in would drag
+    the interval of a perfect system below 1, so each resample averages its own labels.
+    """
+
+    def mean(s: Sums) -> np.ndarray:
+        shape = np.shape(s.matrix)[:-1]
+        if not parts:
+            return np.zeros(shape)
+        values = np.stack([np.broadcast_to(m(s), shape) for m, _ in parts])
+        present = np.stack([np.broadcast_to(sup(s), shape) for _, sup in parts]) > 0
+        return ratio((values * present).sum(axis=0), present.sum(axis=0))
+
+    return mean
+
+
 def accuracy_metric(correct: str, total: str) -> Metric:
     def accuracy(s: Sums) -> np.ndarray:
         return ratio(s[correct], s[total])

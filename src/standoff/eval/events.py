@@ -9,7 +9,7 @@ from standoff.core import records
 from standoff.core.model import Document
 from standoff.core.schema import EVENT_TYPES
 from standoff.eval.base import E2E, DocScore, LabelGroup, Task, make_item
-from standoff.eval.counts import Metric, Sums, f_score, mean_metric, prf_metrics, ratio
+from standoff.eval.counts import Metric, Sums, f_score, present_mean, prf_metrics, ratio
 from standoff.eval.matching import SCHEMES, Ent, match_scheme, sort_ents
 
 SHORT = ("cor", "inc", "par", "mis", "spu")
@@ -51,6 +51,10 @@ def scheme_metrics(prefix: str, col: str, weighted: bool) -> dict[str, Metric]:
         return f_score(precision(s), recall(s))
 
     return {f"{prefix}.precision": precision, f"{prefix}.recall": recall, f"{prefix}.f1": f1}
+
+
+def _support(prefix: str) -> Metric:
+    return lambda s: s[f"{prefix}.tp"] + s[f"{prefix}.fn"]
 
 
 class EventsTask(Task):
@@ -147,8 +151,8 @@ class EventsTask(Task):
         out["sentence.micro.f1"] = lambda s: f_score(out["sentence.micro.precision"](s),
                                                      out["sentence.micro.recall"](s))
         for m in ("precision", "recall", "f1"):
-            out[f"sentence.macro.{m}"] = mean_metric(
-                [per_type[t][f"sentence.{t}.{m}"] for t in ctx["labels"]])
+            out[f"sentence.macro.{m}"] = present_mean(
+                [(per_type[t][f"sentence.{t}.{m}"], _support(f"sent.{t}")) for t in ctx["labels"]])
         for t in ctx["shown"]:
             out.update(per_type[t])
         for scheme in SCHEMES:

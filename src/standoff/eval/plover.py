@@ -19,7 +19,14 @@ from standoff.core.errors import StandoffError
 from standoff.core.model import Document
 from standoff.core.schema import EVENT_TYPES, Schema
 from standoff.eval.base import E2E, DocScore, LabelGroup, Task, make_item
-from standoff.eval.counts import Metric, accuracy_metric, f_score, mean_metric, prf_metrics, ratio
+from standoff.eval.counts import (
+    Metric,
+    accuracy_metric,
+    f_score,
+    present_mean,
+    prf_metrics,
+    ratio,
+)
 from standoff.eval.events import NONE
 
 GOLD_KEY = "plover_gold"
@@ -69,6 +76,10 @@ def plover_code(code: str | None, actors: ActorRegistry) -> str | None:
         if actor.affiliation:
             return plover_code(actor.affiliation, actors)
     return code.split("-")[0]
+
+
+def _support(t: str) -> Metric:
+    return lambda s: s[f"type.{t}.tp"] + s[f"type.{t}.fn"]
 
 
 class PloverTask(Task):
@@ -163,8 +174,8 @@ class PloverTask(Task):
         out["type.micro.f1"] = lambda s: f_score(out["type.micro.precision"](s),
                                                  out["type.micro.recall"](s))
         for m in ("precision", "recall", "f1"):
-            out[f"type.macro.{m}"] = mean_metric([per_type[t][f"type.{t}.{m}"]
-                                                  for t in ctx["labels"]])
+            out[f"type.macro.{m}"] = present_mean([(per_type[t][f"type.{t}.{m}"], _support(t))
+                                                   for t in ctx["labels"]])
         out["type.hit_rate"] = accuracy_metric("hit", "records")
         out["type.exact_match"] = accuracy_metric("exact", "records")
         for t in ctx["shown"]:
@@ -184,7 +195,7 @@ class PloverTask(Task):
                     for m in ("precision", "recall", "f1")))]
 
     def support(self, totals: dict[str, float], ctx: dict[str, Any]) -> dict[str, int]:
-        out = {"records": int(totals["records"]),
+        out = {"records": int(totals["records"]), "type.micro": int(totals["records"]),
                "pairs": int(totals["pairs.tp"] + totals["pairs.fn"])}
         for t in ctx["shown"]:
             out[f"type.{t}"] = int(totals[f"type.{t}.tp"] + totals[f"type.{t}.fn"])
