@@ -64,6 +64,7 @@ class Adjudication:
     documents: dict[str, AnnotationSet] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     agreed_items: int = 0
+    orphans: list[str] = field(default_factory=list)  # kept relations whose span was dropped
 
     @property
     def undecided(self) -> list[Conflict]:
@@ -87,6 +88,7 @@ class _DocMerger:
         self.decisions, self.prefer, self.strategy = decisions, prefer, strategy
         self.conflicts: list[Conflict] = []
         self.agreed = 0
+        self.orphans: list[str] = []
 
     def decide(self, key: Any, kind: str, item: str, holders: list[str]) -> bool | None:
         names = list(self.sets)
@@ -142,9 +144,13 @@ class _DocMerger:
             label, head, tail = key
             item = (f"{label}: {_describe_span(head, self.text)} -> "
                     f"{_describe_span(tail, self.text)}")
-            if self.decide(key, "relation", item, names) and head in kept and tail in kept:
-                h, t = kept[head].id, kept[tail].id
-                out.append(Relation(id=relation_id(h, label, t), label=label, head=h, tail=t))
+            if not self.decide(key, "relation", item, names):
+                continue
+            if head not in kept or tail not in kept:
+                self.orphans.append(f"{self.doc_id}: {item}")
+                continue
+            h, t = kept[head].id, kept[tail].id
+            out.append(Relation(id=relation_id(h, label, t), label=label, head=h, tail=t))
         return out
 
 
@@ -179,6 +185,7 @@ def adjudicate(sets: dict[str, dict[str, AnnotationSet]], texts: dict[str, str],
         result.documents[doc_id] = merger.merge()
         result.conflicts += merger.conflicts
         result.agreed_items += merger.agreed
+        result.orphans += merger.orphans
     return result
 
 

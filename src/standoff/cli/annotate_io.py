@@ -94,7 +94,8 @@ def source_folders(paths: ProjectPaths, sources: list[str]) -> list[Path]:
     """Folders for names: a path, `gold`, or an annotator under annotation/annotators/."""
     folders = []
     for source in sources:
-        candidates = [Path(source), paths.root / source, paths.annotation / "annotators" / source]
+        # Relative paths are read from the project root (STANDOFF_ROOT), then the cwd.
+        candidates = [paths.root / source, Path(source), paths.annotation / "annotators" / source]
         if source == "gold":
             candidates.insert(0, paths.gold)
         found = next((c for c in candidates if c.is_dir()), None)

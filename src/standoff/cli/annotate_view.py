@@ -89,6 +89,7 @@ def render_adjudication(result: Adjudication, written: list[tuple[str, str]], ou
         typer.echo(json.dumps({
             "documents": len(result.documents), "agreed_items": result.agreed_items,
             "conflicts": [c.as_dict() for c in result.conflicts],
+            "dropped_relations": result.orphans,
             "written": [{"document": d, "status": s} for d, s in written], "out": str(out),
         }, indent=2))
         return
@@ -100,6 +101,8 @@ def render_adjudication(result: Adjudication, written: list[tuple[str, str]], ou
             table.add_row(c.id, c.doc_id, c.item, ", ".join(c.holders),
                           f"{c.decision} ({c.by})" if c.decision else "[red]undecided[/]")
         console.print(table)
+    for orphan in result.orphans:
+        console.print(f"[yellow]relation dropped with its span:[/] {orphan}")
     for doc_id, status in written:
         if status != "unchanged":
             console.print(f"{out / (doc_id + '.yaml')}: {status}")

@@ -29,6 +29,8 @@ PLACEHOLDERS = {
     "actor_code": "actor code, e.g. PAK-GOV (annotation/actors.yaml)",
     "casualties": "58 killed by AFG-TAL; 23 killed by PAK-GOV",
 }
+LAYOUT = "display: flex; align-items: flex-start; gap: 1em"
+PANEL = "flex: 1; position: sticky; top: 0; min-width: 18em"
 HELP = ("Select a label, then the text. Select a region to set its attributes. "
         "Relations: select the head region (EVENT, BLAME or STANCE), press the relation "
         "button, click the tail region, then pick the relation's label(s).")
@@ -101,7 +103,11 @@ def generate_config(schema: Schema) -> str:
     """The labeling config XML for a schema (deterministic: same schema, same text)."""
     root = ET.Element("View")
     ET.SubElement(root, "Header", value=f"standoff schema v{schema.version}: {HELP}", size="6")
-    labels = ET.SubElement(root, "Labels", name=LABEL_CONTROL, toName=TEXT_NAME,
+    # Text on the left, the selected region's attributes beside it (sticky), so a long
+    # article needs no scrolling to reach them.
+    columns = ET.SubElement(root, "View", style=LAYOUT)
+    left = ET.SubElement(columns, "View", style="flex: 3; min-width: 0")
+    labels = ET.SubElement(left, "Labels", name=LABEL_CONTROL, toName=TEXT_NAME,
                            showInline="true")
     for name, spec in schema.span_labels.items():
         label = ET.SubElement(labels, "Label", value=name,
@@ -110,18 +116,19 @@ def generate_config(schema: Schema) -> str:
             label.set("hotkey", HOTKEYS[name])
         if spec.description:
             label.set("hint", spec.description)
-    ET.SubElement(root, "Text", name=TEXT_NAME, value=f"${TEXT_FIELD}")
-    relations = ET.SubElement(root, "Relations")
-    for name in schema.relation_labels:
-        ET.SubElement(relations, "Relation", value=name)
+    ET.SubElement(left, "Text", name=TEXT_NAME, value=f"${TEXT_FIELD}")
+    right = ET.SubElement(columns, "View", style=PANEL)
     for name, spec in schema.span_labels.items():
         if not spec.attributes:
             continue
-        view = ET.SubElement(root, "View", visibleWhen="region-selected",
+        view = ET.SubElement(right, "View", visibleWhen="region-selected",
                              whenTagName=LABEL_CONTROL, whenLabelValue=name)
         ET.SubElement(view, "Header", value=f"{name} attributes")
         for attr in spec.attributes.values():
             _attribute_element(view, name, attr)
+    relations = ET.SubElement(root, "Relations")
+    for name in schema.relation_labels:
+        ET.SubElement(relations, "Relation", value=name)
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="unicode") + "\n"
 
