@@ -2,7 +2,7 @@
 
 Usage (a server from `standoff annotate serve --detach` with a pushed project):
     set -a; . .labelstudio/credentials.env; set +a
-    .venv/bin/python docs/img/labelstudio_screenshot.py PROJECT_ID TASK_ID docs/img/labelstudio.png
+    .venv/bin/python docs/img/labelstudio_screenshot.py PROJECT_ID TASK_ID OUT.png [REGION_TEXT]
 
 Logs in with the known admin user (Django's login form, over httpx), hands the session
 cookie to a headless Chromium through the DevTools protocol (a minimal WebSocket client,
@@ -95,7 +95,7 @@ class DevTools:
                 return message.get("result", {})
 
 
-def main(project: str, task: str, out: str) -> None:
+def main(project: str, task: str, out: str, region: str = "attacked") -> None:
     url = os.environ["LABEL_STUDIO_URL"].rstrip("/")
     cookies = login(url)
     profile = tempfile.mkdtemp(prefix="chromium-")
@@ -125,8 +125,8 @@ def main(project: str, task: str, out: str) -> None:
         # Select an EVENT region so the per-region attribute panel is on the picture.
         cdp.send("Runtime.evaluate", expression="""
             (() => { const el = [...document.querySelectorAll('.htx-highlight')]
-                .find(e => e.textContent.trim() === 'attacked');
-              if (el) el.click(); return !!el; })()""")
+                .find(e => e.textContent.trim() === %s);
+              if (el) el.click(); return !!el; })()""" % json.dumps(region))
         time.sleep(2)
         shot = cdp.send("Page.captureScreenshot", format="png")
         with open(out, "wb") as handle:
@@ -138,4 +138,4 @@ def main(project: str, task: str, out: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -162,19 +162,20 @@ def agreement_cmd(
     paths = project()
     schema, actors = io.schema_and_actors(paths)
     if project_name:
-        sets = io.sets_by_annotator(fetch(client(), project_name, schema, actors))
-        texts = {d: s.text for items in sets.values() for d, s in items.items()}
-        sets = {n: {d: s.annotation for d, s in items.items()} for n, items in sets.items()}
+        pulled = io.sets_by_annotator(fetch(client(), project_name, schema, actors))
+        texts = {d: s.text for items in pulled.values() for d, s in items.items()}
+        sets = {n: {d: s.annotation for d, s in items.items()} for n, items in pulled.items()}
+        left_out = None
     else:
-        folders = io.source_folders(paths, sources or [])
-        texts = io.seed_texts(paths)
-        sets = {source_name(f): load_folder(f, texts) for f in folders}
+        sets, texts, left_out = io.folder_sets(paths, sources or [])
     if len(sets) < 2:
         raise StandoffError(f"agreement needs two or more annotators, found {len(sets)}",
                             hint="pass two folders, e.g. annotation/gold "
                                  "annotation/annotators/second")
     docs = io.documents_for(paths, texts, {d for s in sets.values() for d in s})
     result = agreement(sets, docs, schema)
+    if left_out is not None:
+        result["left_out"] = left_out
     if as_json:
         typer.echo(json.dumps(result, indent=2))
     else:

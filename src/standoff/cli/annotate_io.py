@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from standoff.annotation.labelstudio.pull import Pulled
+from standoff.annotation.sets import load_folder, source_name
 from standoff.core.actors import ActorRegistry
 from standoff.core.errors import StandoffError
 from standoff.core.io import iter_documents
@@ -108,6 +109,21 @@ def source_folders(paths: ProjectPaths, sources: list[str]) -> list[Path]:
         raise StandoffError(f"two sources share a name: {names}",
                             hint="annotator names are folder names; rename one")
     return folders
+
+
+def folder_sets(paths: ProjectPaths, sources: list[str]) -> tuple[
+        dict[str, dict[str, AnnotationSet]], dict[str, str], dict[str, list[str]]]:
+    """(annotator -> doc -> set, texts, documents left out) for the documents all folders have.
+
+    Only those documents are read, so a broken file elsewhere does not stop the comparison.
+    """
+    folders = source_folders(paths, sources)
+    texts = seed_texts(paths)
+    ids = {source_name(f): {p.stem for p in f.glob("*.yaml")} for f in folders}
+    common = set.intersection(*ids.values()) if ids else set()
+    left_out = {name: sorted(i - common) for name, i in ids.items() if i - common}
+    sets = {source_name(f): load_folder(f, texts, only=common) for f in folders}
+    return sets, texts, left_out
 
 
 def documents_for(paths: ProjectPaths, texts: dict[str, str],

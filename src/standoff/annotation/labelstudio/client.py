@@ -58,7 +58,7 @@ def resolve_connection(state_dir: Path) -> Connection:
 def _body(err: ApiError) -> str:
     body = err.body
     if isinstance(body, dict):
-        body = body.get("detail") or body.get("validation_errors") or body
+        body = body.get("validation_errors") or body.get("detail") or body
     return str(body)[:300]
 
 

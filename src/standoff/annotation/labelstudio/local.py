@@ -19,6 +19,7 @@ from standoff.annotation.labelstudio.server import (
     ServerProcess,
     ensure_server_env,
     init_data_dir,
+    port_is_free,
     start_server,
     stop_server,
 )
@@ -76,6 +77,8 @@ class LocalServer:
         return ensure_server_env(server_venv(self.root), self.state / "install.log")
 
     def start(self, port: int | None = None) -> ServerProcess:
+        if port is not None and not port_is_free(port):  # before a 40 s init, not after
+            raise StandoffError(f"port {port} is busy", hint="pick another with --port")
         self.state.mkdir(parents=True, exist_ok=True)
         exe = self.install()
         creds, fresh = self.credentials()
