@@ -79,6 +79,11 @@ def test_majority_of_three(tmp_path: Path, runner) -> None:
     data = json.loads(result.output)
     assert {c["by"] for c in data["conflicts"]} == {"majority"}
     assert same_content(merged(root), cases.annotation_a())
+    # The adjudicator only breaks ties under majority: here there are none.
+    outvoted = invoke(runner, env, "adjudicate", "gold", "second", "third", "--prefer",
+                      "second", "--json")
+    assert {c["by"] for c in json.loads(outvoted.output)["conflicts"]} == {"majority"}
+    assert same_content(merged(root), cases.annotation_a())
 
 
 def test_writing_gold_needs_out_and_reports_the_change(tmp_path: Path, runner) -> None:

@@ -4,9 +4,10 @@ An item is a span (label, offsets, attributes) or a relation between two such sp
 An item every annotator of the document has is agreed. Any other item is a conflict,
 decided, in this order, by:
 1. an explicit decision in a decisions file (`<conflict id>: keep | drop`),
-2. `prefer`: the named adjudicator's choice (keep it if and only if they have it),
-3. majority (with `strategy="majority"`): keep if more than half have it, drop if fewer;
-   a tie stays undecided.
+2. majority (with `strategy="majority"`): keep if more than half have it, drop if fewer,
+3. `prefer`: the named adjudicator's choice (keep it if and only if they have it); with
+   the majority strategy this only breaks ties, with `strategy="prefer"` it decides all.
+Anything else stays undecided.
 Undecided conflicts are listed with their ids and nothing is merged. A relation whose
 head or tail span is dropped is dropped too. The merged set must validate.
 """
@@ -99,12 +100,12 @@ class _DocMerger:
                             holders, [n for n in names if n not in holders])
         if conflict.id in self.decisions:
             conflict.decision, conflict.by = self.decisions[conflict.id], "decisions"
-        elif self.prefer is not None and self.prefer in self.sets:
-            conflict.decision = "keep" if self.prefer in holders else "drop"
-            conflict.by = "prefer"
         elif self.strategy == "majority" and 2 * len(holders) != len(names):
             conflict.decision = "keep" if 2 * len(holders) > len(names) else "drop"
             conflict.by = "majority"
+        elif self.prefer is not None and self.prefer in self.sets:
+            conflict.decision = "keep" if self.prefer in holders else "drop"
+            conflict.by = "prefer"
         self.conflicts.append(conflict)
         return None if conflict.decision is None else conflict.decision == "keep"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from standoff.annotation.goldfile import load_gold_file
 from standoff.core.errors import StandoffError, ValidationErrors
@@ -77,6 +76,3 @@ def source_name(folder: Path) -> str:
     """The annotator name of a folder: its own name (`gold` for annotation/gold)."""
     return Path(folder).resolve().name
 
-
-def summarize(values: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in values.items())
