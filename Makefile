@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# PLOVER gold-standard records for the external benchmark (skipped when absent)
+PLOVER ?= ../shared/external/plover-gsr/dev.json
 
 .PHONY: run test lint install clean labelstudio
 
@@ -33,6 +35,10 @@ run: $(STAMP)
 	$(BIN)/standoff corpus build
 	$(BIN)/standoff corpus validate
 	$(BIN)/standoff corpus stats
+	$(BIN)/standoff eval run-all --data test
+	test ! -f $(PLOVER) || $(BIN)/standoff eval run-all --task events --data plover:$(PLOVER)
+	$(BIN)/standoff eval compare-best
+	$(BIN)/standoff eval index
 
 test: $(STAMP) $(LS_STAMP)
 	$(BIN)/ruff check src tests bench

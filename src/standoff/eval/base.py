@@ -8,6 +8,7 @@ same gold always share columns and can be paired document by document.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -96,19 +97,36 @@ class Task:
         return {}
 
 
-def sentence_of(doc: Document, start: int) -> tuple[int | None, str, int]:
-    """(sentence index, sentence text, its start offset); the whole text when outside."""
-    i = doc.sentence_index(start)
-    if i is None:
-        return None, doc.text, 0
-    s, e = doc.sentences[i]
-    return i, doc.text[s:e], s
+class SentenceIndex:
+    """Which sentence holds an offset, by bisection (Document.sentence_index scans)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.starts = [s for s, _ in doc.sentences]
+        self.ordered = self.starts == sorted(self.starts)
+
+    def index(self, offset: int) -> int | None:
+        if not self.ordered:
+            return self.doc.sentence_index(offset)
+        i = bisect_right(self.starts, offset) - 1
+        if i >= 0 and offset < self.doc.sentences[i][1]:
+            return i
+        return None
+
+    def locate(self, offset: int) -> tuple[int | None, str, int]:
+        """(sentence index, sentence text, its start offset); the whole text when outside."""
+        i = self.index(offset)
+        if i is None:
+            return None, self.doc.text, 0
+        s, e = self.doc.sentences[i]
+        return i, self.doc.text[s:e], s
 
 
 def make_item(doc: Document, kind: str, key: str, outcome: str, label: str,
-              marks: list[tuple[int, int, str]], note: str = "") -> Item:
+              marks: list[tuple[int, int, str]], note: str = "",
+              sentences: SentenceIndex | None = None) -> Item:
     start = min((m[0] for m in marks), default=0)
-    sent, text, offset = sentence_of(doc, start)
+    sent, text, offset = (sentences or SentenceIndex(doc)).locate(start)
     end = offset + len(text)
     # a record may reach over a sentence boundary: then show the stretch that holds it
     if marks and (start < offset or max(m[1] for m in marks) > end):

@@ -8,24 +8,20 @@ from typing import Any
 from standoff.core import records
 from standoff.core.model import Document
 from standoff.core.schema import EVENT_TYPES
-from standoff.eval.base import E2E, DocScore, LabelGroup, Task, make_item
+from standoff.eval.base import E2E, DocScore, LabelGroup, SentenceIndex, Task, make_item
 from standoff.eval.counts import Metric, Sums, f_score, present_mean, prf_metrics, ratio
-from standoff.eval.matching import SCHEMES, Ent, match_scheme, sort_ents
+from standoff.eval.matching import SCHEMES, Ent, match_schemes, sort_ents
 
 SHORT = ("cor", "inc", "par", "mis", "spu")
 ALL = "ALL"
 NONE = "—"  # the empty row/column of the confusion matrix
+# trigger count columns per (scheme, type), built once: scoring fills them for every document
+COLUMNS = {(s, t): tuple(f"trig.{s}.{t}.{c}" for c in SHORT)
+           for s in SCHEMES for t in (ALL, *EVENT_TYPES)}
 
 
 def trigger_ents(doc: Document) -> list[Ent]:
     return sort_ents([Ent(m.start, m.end, m.label) for m in records.triggers(doc)])
-
-
-def on_gold_sentences(pred: Document, gold: Document) -> Document:
-    """Predictions projected onto the gold's sentences, so both sides index them alike."""
-    if pred.sentences == gold.sentences:
-        return pred
-    return pred.model_copy(update={"sentences": gold.sentences})
 
 
 def scheme_metrics(prefix: str, col: str, weighted: bool) -> dict[str, Metric]:
@@ -63,58 +59,73 @@ class EventsTask(Task):
 
     def columns(self, settings: tuple[str, ...]) -> list[str]:
         cols = [f"sent.{t}.{c}" for t in EVENT_TYPES for c in ("tp", "fp", "fn")]
-        cols += [f"trig.{s}.{t}.{c}" for s in SCHEMES for t in (ALL, *EVENT_TYPES)
-                 for c in SHORT]
+        cols += [name for names in COLUMNS.values() for name in names]
         return cols + ["sentences"]
 
     def score(self, gold: Document, preds: dict[str, Document]) -> DocScore:
-        pred = on_gold_sentences(preds[E2E], gold)
+        sents = SentenceIndex(gold)  # predictions are read on the gold's sentences
+        trues, guesses = trigger_ents(gold), trigger_ents(preds[E2E])
         out = DocScore()
         out.add("sentences", len(gold.sentences))
-        self._sentences(gold, pred, out)
-        self._triggers(gold, pred, out)
+        self._sentences(gold, sents, trues, guesses, out)
+        self._triggers(gold, sents, trues, guesses, out)
         return out
 
-    def _sentences(self, gold: Document, pred: Document, out: DocScore) -> None:
-        g_types, p_types = records.sentence_event_types(gold), records.sentence_event_types(pred)
-        g_trig, p_trig = trigger_ents(gold), trigger_ents(pred)
-        for i, (g, p) in enumerate(zip(g_types, p_types, strict=True)):
-            for t, outcome in [(t, "tp") for t in g & p] + [(t, "fp") for t in p - g] + [
-                    (t, "fn") for t in g - p]:
+    @staticmethod
+    def _by_sentence(ents: list[Ent], sents: SentenceIndex) -> dict[int, dict[str, list[Ent]]]:
+        """sentence -> type -> triggers starting in it (as records.sentence_event_types)."""
+        out: dict[int, dict[str, list[Ent]]] = {}
+        for e in ents:
+            i = sents.index(e.start)
+            if i is not None:
+                out.setdefault(i, {}).setdefault(e.label, []).append(e)
+        return out
+
+    def _sentences(self, gold: Document, sents: SentenceIndex, trues: list[Ent],
+                   guesses: list[Ent], out: DocScore) -> None:
+        g_sent, p_sent = self._by_sentence(trues, sents), self._by_sentence(guesses, sents)
+        for i in sorted(g_sent.keys() | p_sent.keys()):
+            g, p = g_sent.get(i, {}), p_sent.get(i, {})
+            for t in g.keys() | p.keys():
+                outcome = "tp" if t in g and t in p else "fn" if t in g else "fp"
                 out.add(f"sent.{t}.{outcome}")
                 if outcome == "tp":
                     continue
-                s, e = gold.sentences[i]
-                marks = [(x.start, x.end, "gold") for x in g_trig
-                         if x.label == t and s <= x.start < e]
-                marks += [(x.start, x.end, "pred") for x in p_trig
-                          if x.label == t and s <= x.start < e]
+                marks = [(x.start, x.end, "gold") for x in g.get(t, [])]
+                marks += [(x.start, x.end, "pred") for x in p.get(t, [])]
                 out.items.append(make_item(gold, "sentence", f"sent:{i}:{t}", outcome, t,
-                                           marks or [(s, s, "gold")]))
+                                           marks, sentences=sents))
 
-    def _triggers(self, gold: Document, pred: Document, out: DocScore) -> None:
-        trues, guesses = trigger_ents(gold), trigger_ents(pred)
-        for scheme in SCHEMES:
-            res = match_scheme(trues, guesses, scheme)
-            for name, n in zip(SHORT, res.counts(), strict=True):
-                out.add(f"trig.{scheme}.{ALL}.{name}", n)
-            for t in {e.label for e in trues} | {e.label for e in guesses}:
-                sub = match_scheme([e for e in trues if e.label == t],
-                                   [e for e in guesses if e.label == t], scheme)
-                for name, n in zip(SHORT, sub.counts(), strict=True):
-                    out.add(f"trig.{scheme}.{t}.{name}", n)
-            if scheme == "strict":
-                self._trigger_items(gold, trues, guesses, res, out)
-            if scheme == "exact":  # boundary-aligned pairs: which type became which
-                out.confusion.update((trues[g].label, guesses[p].label) for p, g, _ in res.pairs)
-                out.confusion.update((trues[g].label, NONE) for g in res.missed_idx)
-                out.confusion.update((NONE, guesses[p].label) for p in res.spurious_idx)
+    def _triggers(self, gold: Document, sents: SentenceIndex, trues: list[Ent],
+                  guesses: list[Ent], out: DocScore) -> None:
+        overall = match_schemes(trues, guesses)
+        for scheme, res in overall.items():
+            for name, n in zip(COLUMNS[scheme, ALL], res.counts(), strict=True):
+                out.add(name, n)
+        g_type: dict[str, list[Ent]] = {}
+        p_type: dict[str, list[Ent]] = {}
+        for e in trues:
+            g_type.setdefault(e.label, []).append(e)
+        for e in guesses:
+            p_type.setdefault(e.label, []).append(e)
+        for t in g_type.keys() | p_type.keys():
+            per = match_schemes(g_type.get(t, []), p_type.get(t, []), single_label=True)
+            for scheme, res in per.items():
+                for name, n in zip(COLUMNS[scheme, t], res.counts(), strict=True):
+                    out.add(name, n)
+        self._trigger_items(gold, sents, trues, guesses, overall["strict"], out)
+        exact = overall["exact"]  # boundary-aligned pairs: which type became which
+        out.confusion.update((trues[g].label, guesses[p].label) for p, g, _ in exact.pairs)
+        out.confusion.update((trues[g].label, NONE) for g in exact.missed_idx)
+        out.confusion.update((NONE, guesses[p].label) for p in exact.spurious_idx)
 
     @staticmethod
-    def _trigger_items(gold: Document, trues, guesses, res, out: DocScore) -> None:
+    def _trigger_items(gold: Document, sents: SentenceIndex, trues, guesses, res,
+                       out: DocScore) -> None:
         def item(ent: Ent, outcome: str, marks, note: str = "") -> None:
             key = f"trig:{ent.start}-{ent.end}:{ent.label}"
-            out.items.append(make_item(gold, "trigger", key, outcome, ent.label, marks, note))
+            out.items.append(make_item(gold, "trigger", key, outcome, ent.label, marks, note,
+                                       sentences=sents))
 
         for p, g, outcome in res.pairs:
             if outcome == "incorrect":

@@ -162,7 +162,25 @@ def _missed(res: SchemeResult, trues: Sequence[Ent], matched: set[int]) -> Schem
 def match_scheme(trues: Sequence[Ent], preds: Sequence[Ent], scheme: str,
                  min_overlap_pct: float = 1.0) -> SchemeResult:
     """nervaluate's counts for one scheme on one document (spans in the order given)."""
+    return _run(trues, preds, _candidates(trues, preds), scheme, min_overlap_pct)
+
+
+def match_schemes(trues: Sequence[Ent], preds: Sequence[Ent], single_label: bool = False,
+                  min_overlap_pct: float = 1.0) -> dict[str, SchemeResult]:
+    """All four schemes at once, sharing the overlap candidates.
+
+    With `single_label` (every span has one label, as in nervaluate's per-type pass)
+    strict and exact coincide, so exact is not computed twice.
+    """
     cands = _candidates(trues, preds)
+    out = {s: _run(trues, preds, cands, s, min_overlap_pct) for s in SCHEMES
+           if not (single_label and s == "exact")}
+    if single_label:
+        out["exact"] = out["strict"]
+    return out
+
+
+def _run(trues, preds, cands, scheme: str, min_overlap_pct: float) -> SchemeResult:
     if scheme == "strict":
         return _exactish(trues, preds, cands, min_overlap_pct, same_label=True)
     if scheme == "exact":

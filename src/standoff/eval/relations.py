@@ -1,7 +1,7 @@
 """Blame and stance: records matched strictly (spans) and leniently (actor codes).
 
-A record is a key: strict keys hold the offsets of the actor spans, lenient keys
-their codes. Keys are compared as multisets per document, so a duplicated
+A record is a key: strict keys hold the offsets of the actor spans (and their codes,
+so a strict match is always a lenient one), lenient keys only the codes. Keys are compared as multisets per document, so a duplicated
 prediction is a false positive and two gold records with one key need two hits.
 Both settings are scored when present: end to end (the model found the actors) and
 given gold actors (it only had to relate them), which shows where errors come from.
@@ -23,8 +23,9 @@ from standoff.eval.matching import match_multiset
 MODES = ("strict", "lenient")
 
 
-def _at(m: Mention | None) -> tuple[int, int] | None:
-    return None if m is None else (m.start, m.end)
+def _at(m: Mention | None) -> tuple[int, int, str | None] | None:
+    """A mention's offsets and code: strict matching wants both (so strict <= lenient)."""
+    return None if m is None else (m.start, m.end, _code(m))
 
 
 def _code(m: Mention | None) -> str | None:

@@ -1,0 +1,97 @@
+"""Scoring speed of the evaluation harness on 1k and 10k synthetic documents.
+
+The documents are copies of the corpus under new ids; the predictions are the same
+documents with seeded mistakes (standoff.eval.synthetic.perturb). Each row times one
+stage; the baseline is nervaluate scoring the same trigger spans in the same run, so
+the ratio says how our events scorer (four schemes, per type, plus the sentence-level
+labels nervaluate does not do) compares with the reference implementation.
+
+    .venv/bin/python bench/bench_eval.py [--corpus corpus] [--sizes 1000 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from nervaluate import Evaluator
+from rich.console import Console
+from rich.table import Table
+
+from standoff.core.io import read_documents
+from standoff.core.schema import EVENT_TYPES
+from standoff.eval.base import E2E, GOLD_ACTORS
+from standoff.eval.data import check_prediction
+from standoff.eval.events import trigger_ents
+from standoff.eval.runner import TASKS, score_documents, summarize
+from standoff.eval.synthetic import perturb, replicate
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def nervaluate_triggers(gold, preds) -> None:
+    def spans(doc):
+        return [{"label": e.label, "start": e.start, "end": e.end - 1} for e in trigger_ents(doc)]
+
+    Evaluator([spans(d) for d in gold], [spans(preds[d.id]) for d in gold],
+              tags=list(EVENT_TYPES), loader="dict").evaluate()
+
+
+def bench(docs, n: int, resamples: int, console: Console) -> list[tuple[str, float, str]]:
+    gold = replicate(docs, n)
+    preds = {d.id: perturb(d, seed=1) for d in gold}
+    rows = []
+    base, _ = timed(lambda: nervaluate_triggers(gold, preds))
+    rows.append(("baseline: nervaluate, trigger spans (4 schemes, per type)", base, "1.00"))
+    schema = _schema()
+    t, _ = timed(lambda: [check_prediction(preds[d.id], d, schema, "bench") for d in gold])
+    rows.append(("check predictions against gold", t, f"{base / t:.2f}"))
+    both = {E2E: preds, GOLD_ACTORS: preds}
+    for task in TASKS:
+        t, scored = timed(lambda task=task: score_documents(TASKS[task](), gold, both,
+                                                            progress=False))
+        rows.append((f"score {task}" + (" (2 settings)" if task in ("blame", "stance") else ""),
+                     t, f"{base / t:.2f}"))
+        if task == "events":
+            tb, _ = timed(lambda scored=scored: summarize(scored, resamples=resamples))
+            rows.append((f"bootstrap events, {resamples} resamples, "
+                         f"{len(scored.table.columns)} columns", tb, f"{base / tb:.2f}"))
+    console.print(f"[dim]{n} documents done[/]")
+    return rows
+
+
+def _schema():
+    from standoff.core.paths import ProjectPaths
+    from standoff.core.schema import Schema
+
+    return Schema.load(ProjectPaths.default().schema)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--resamples", type=int, default=1000)
+    args = parser.parse_args()
+    docs = read_documents(args.corpus / "documents.jsonl")
+    console = Console()
+    table = Table(title=f"eval scoring speed ({len(docs)} corpus documents, replicated)")
+    for col in ("documents", "stage", "seconds", "docs/s", "speed vs baseline"):
+        table.add_column(col, justify="left" if col == "stage" else "right")
+    for n in args.sizes:
+        for stage, seconds, ratio in bench(docs, n, args.resamples, console):
+            table.add_row(str(n), stage, f"{seconds:.2f}", f"{n / seconds:,.0f}", ratio)
+        table.add_section()
+    console.print(table)
+    console.print("speed vs baseline = nervaluate's seconds / this stage's seconds "
+                  "(same documents, same run); > 1 is faster.")
+
+
+if __name__ == "__main__":
+    main()
