@@ -1,8 +1,9 @@
 """Blame and stance: records matched strictly (spans) and leniently (actor codes).
 
 A record is a key: strict keys hold the offsets of the actor spans (and their codes,
-so a strict match is always a lenient one), lenient keys only the codes. Keys are compared as multisets per document, so a duplicated
-prediction is a false positive and two gold records with one key need two hits.
+so a strict match is always a lenient one), lenient keys only the codes. Keys are
+compared as multisets per document, so a duplicated prediction is a false positive
+and two gold records with one key need two hits.
 Both settings are scored when present: end to end (the model found the actors) and
 given gold actors (it only had to relate them), which shows where errors come from.
 """
