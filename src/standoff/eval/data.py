@@ -167,12 +167,15 @@ def collect_predictions(pairs: Iterable[tuple[str, Document]], gold: GoldData, t
         warnings.append(f"{len(missing)} gold document(s) had no prediction and were scored as "
                         "predicting nothing")
     found = sum(1 for d in preds.values() for s in d.annotation.spans if s.label == task_label)
-    if not found and not allow_empty:
+    if not found:
         labels = sorted({s.label for d in preds.values() for s in d.annotation.spans})
-        raise StandoffError(
-            f"the predictions hold no {task_label} spans (labels found: "
-            f"{', '.join(labels) or 'none'}); every figure would be zero", file=source,
-            hint="check that the file belongs to this task, or pass --allow-empty")
+        message = (f"the predictions hold no {task_label} spans (labels found: "
+                   f"{', '.join(labels) or 'none'}); every figure would be zero")
+        if not allow_empty:
+            raise StandoffError(message, file=source,
+                                hint="check that the file belongs to this task, or pass "
+                                     "--allow-empty")
+        warnings.append(f"{source}: {message}")
     if any(d.annotation.origin == "gold" for d in preds.values()):
         warnings.append(f"{source}: some predictions say origin 'gold': is this the gold file?")
     return preds, warnings

@@ -182,8 +182,10 @@ def run_evaluation(target: str, *, predictions: Path | None = None,
         sources = {s: f"model {model['ref']}" for s in streams}
     preds, warnings = {}, []
     for setting, stream in streams.items():
+        # a model that finds nothing scores zero honestly; a file without the task's spans
+        # is more likely the wrong file, so only files need --allow-empty
         preds[setting], more = collect_predictions(stream, gold, label, sources[setting],
-                                                   allow_missing, allow_empty)
+                                                   allow_missing, allow_empty or bool(model))
         warnings.extend(more)
     scored = score_documents(scorer, gold.documents, preds, len(gold.documents), progress)
     summary = summarize(scored, resamples, seed)
