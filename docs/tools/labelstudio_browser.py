@@ -1,18 +1,25 @@
-"""Screenshot of the Label Studio labeling interface for docs/annotation.md.
+"""Drive the real Label Studio interface in headless Chromium: a screenshot, an offset check.
 
-Usage (a server from `standoff annotate serve --detach` with a pushed project):
-    set -a; . .labelstudio/credentials.env; set +a
-    .venv/bin/python docs/img/labelstudio_screenshot.py PROJECT_ID TASK_ID OUT.png [REGION_TEXT]
+    set -a; . .labelstudio/credentials.env; set +a     # a server from `annotate serve`
+    python docs/tools/labelstudio_browser.py screenshot PROJECT_ID TASK_ID OUT.png [REGION]
+    python docs/tools/labelstudio_browser.py check PROJECT_ID TASK_ID WORD [WORD ...]
 
-Logs in with the known admin user (Django's login form, over httpx), hands the session
-cookie to a headless Chromium through the DevTools protocol (a minimal WebSocket client,
-stdlib only), opens the task, selects an EVENT region so its attribute panel shows, and
-saves a PNG. The password and token are read from the environment and never printed.
+`screenshot` opens a task, selects the region whose text is REGION (so the attribute
+panel shows) and saves a PNG. `check` selects each WORD in the text as a person would
+(a DOM selection and a mouseup), labels it ACTOR, submits, and prints the offsets Label
+Studio stored next to the Python offsets of the word: this is how we know that Label
+Studio 1.23 counts code points (emoji, CRLF and repeated spaces included).
+
+It logs in with the known admin user (Django's login form, over httpx), hands the session
+cookie to Chromium through the DevTools protocol (a minimal WebSocket client, standard
+library only) and reads credentials from the environment without printing them.
+Needs `chromium` (Debian: apt-get install -y chromium).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -23,12 +30,42 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 
 import httpx
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run",
          "--hide-scrollbars"]
+SELECT_ACTOR = """(() => {
+  const all = [...document.querySelectorAll('[class*=label]')]
+    .filter(e => e.textContent.trim().startsWith('ACTOR'));
+  const label = all.filter(e => !all.some(o => o !== e && e.contains(o)))[0];
+  if (label) label.click();
+  return !!label; })()"""
+SELECT_WORD = """((word) => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const i = node.nodeValue.indexOf(word);
+    if (i < 0 || !node.parentElement.closest('[class*=richtext]')) continue;
+    const range = document.createRange();
+    range.setStart(node, i);
+    range.setEnd(node, i + word.length);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    const box = range.getBoundingClientRect();
+    node.parentElement.dispatchEvent(new MouseEvent('mouseup',
+      {bubbles: true, clientX: box.right, clientY: box.bottom}));
+    return true;
+  }
+  return false; })(%s)"""
+CLICK_REGION = """((text) => { const el = [...document.querySelectorAll('.htx-highlight')]
+  .find(e => e.textContent.trim() === text); if (el) el.click(); return !!el; })(%s)"""
+SUBMIT = """(() => { const b = [...document.querySelectorAll('button')]
+  .find(b => ['Submit', 'Update'].includes(b.textContent.trim()));
+  if (b) b.click(); return !!b; })()"""
 
 
 def login(url: str) -> dict[str, str]:
@@ -94,9 +131,14 @@ class DevTools:
             if message.get("id") == self.next_id:
                 return message.get("result", {})
 
+    def evaluate(self, expression: str):
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result.get("result", {}).get("value")
 
-def main(project: str, task: str, out: str, region: str = "attacked") -> None:
-    url = os.environ["LABEL_STUDIO_URL"].rstrip("/")
+
+@contextlib.contextmanager
+def task_page(url: str, project: str, task: str) -> Iterator[DevTools]:
+    """A logged-in headless Chromium showing one task."""
     cookies = login(url)
     profile = tempfile.mkdtemp(prefix="chromium-")
     with socket.socket() as s:
@@ -106,12 +148,12 @@ def main(project: str, task: str, out: str, region: str = "attacked") -> None:
                                 f"--remote-debugging-port={port}", "about:blank"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        pages = []
         for _ in range(100):
-            try:
+            with contextlib.suppress(httpx.HTTPError):
                 pages = httpx.get(f"http://127.0.0.1:{port}/json/list").json()
                 break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+            time.sleep(0.2)
         page = next(p for p in pages if p["type"] == "page")
         cdp = DevTools(page["webSocketDebuggerUrl"])
         cdp.send("Network.enable")
@@ -121,21 +163,48 @@ def main(project: str, task: str, out: str, region: str = "attacked") -> None:
                  deviceScaleFactor=1, mobile=False)
         cdp.send("Page.enable")
         cdp.send("Page.navigate", url=f"{url}/projects/{project}/data?task={task}")
-        time.sleep(12)
-        # Select an EVENT region so the per-region attribute panel is on the picture.
-        cdp.send("Runtime.evaluate", expression="""
-            (() => { const el = [...document.querySelectorAll('.htx-highlight')]
-                .find(e => e.textContent.trim() === %s);
-              if (el) el.click(); return !!el; })()""" % json.dumps(region))
-        time.sleep(2)
-        shot = cdp.send("Page.captureScreenshot", format="png")
-        with open(out, "wb") as handle:
-            handle.write(base64.b64decode(shot["data"]))
+        time.sleep(12)  # the labeling app loads its bundle and the task
+        yield cdp
     finally:
         browser.terminate()
         browser.wait(10)
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def screenshot(url: str, project: str, task: str, out: str, region: str = "") -> None:
+    with task_page(url, project, task) as cdp:
+        if region:
+            cdp.evaluate(CLICK_REGION % json.dumps(region))
+            time.sleep(2)
+        shot = cdp.send("Page.captureScreenshot", format="png")
+    with open(out, "wb") as handle:
+        handle.write(base64.b64decode(shot["data"]))
+
+
+def check(url: str, project: str, task: str, words: list[str]) -> None:
+    with task_page(url, project, task) as cdp:
+        for word in words:
+            assert cdp.evaluate(SELECT_ACTOR), "no ACTOR label button"
+            time.sleep(0.5)
+            assert cdp.evaluate(SELECT_WORD % json.dumps(word)), f"{word!r} not in the text"
+            time.sleep(1)
+        cdp.evaluate(SUBMIT)
+        time.sleep(3)
+    headers = {"Authorization": f"Token {os.environ['LABEL_STUDIO_API_KEY']}"}
+    data = httpx.get(f"{url}/api/tasks/{task}", headers=headers).json()
+    text = data["data"]["text"]
+    for item in data["annotations"][-1]["result"]:
+        value = item["value"]
+        start = text.index(value["text"])
+        utf16 = len(text[:start].encode("utf-16-le")) // 2
+        print(f"{value['text']!r}: stored {value['start']}-{value['end']}, "
+              f"Python {start}-{start + len(value['text'])}, UTF-16 start {utf16}")
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    base = os.environ["LABEL_STUDIO_URL"].rstrip("/")
+    command, args = sys.argv[1], sys.argv[2:]
+    if command == "screenshot":
+        screenshot(base, *args)
+    else:
+        check(base, args[0], args[1], args[2:])

@@ -1,7 +1,7 @@
 """Label Studio round trip: generated config, a local server, push, pull.
 
 The encoding is documented in `config.py`; conversion in `convert.py` is lossless both
-ways (offsets are converted between Python code points and JavaScript UTF-16 units).
+ways, and `offsets.py` explains how Label Studio counts offsets.
 """
 
 from standoff.annotation.labelstudio.config import generate_config, write_config

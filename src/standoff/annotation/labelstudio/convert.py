@@ -1,7 +1,8 @@
 """standoff AnnotationSet <-> Label Studio result list, lossless both ways.
 
-A span becomes one region: a `labels` result (its id is the span id, offsets in UTF-16
-units, the span text) plus one per-region result per attribute with the same id.
+A span becomes one region: a `labels` result (its id is the span id, its offsets in code
+points as Label Studio 1.23 counts them, the span text) plus one per-region result per
+attribute with the same id.
 Relations between the same head and tail become one Label Studio relation carrying all
 their labels. Pulling reverses this and checks everything the server does not: labels,
 controls, offsets against the region text, relation endpoints and labels.
@@ -21,7 +22,7 @@ from standoff.annotation.labelstudio.config import (
     attribute_controls,
     control_name,
 )
-from standoff.annotation.labelstudio.offsets import OffsetMap
+from standoff.annotation.labelstudio.offsets import readings
 from standoff.core.errors import StandoffError
 from standoff.core.model import AnnotationSet, Relation, Span
 from standoff.core.schema import Schema
@@ -29,11 +30,10 @@ from standoff.core.schema import Schema
 
 def annotation_to_results(ann: AnnotationSet, text: str, schema: Schema) -> list[dict[str, Any]]:
     """The Label Studio `result` list for an annotation set over `text`."""
-    offsets = OffsetMap.build(text)
     controls = attribute_controls(schema)
     results: list[dict[str, Any]] = []
     for span in ann.spans:
-        area = {"start": offsets.to_js(span.start), "end": offsets.to_js(span.end)}
+        area = {"start": span.start, "end": span.end}
         region = {"id": span.id, "from_name": LABEL_CONTROL, "to_name": TEXT_NAME,
                   "type": "labels", "value": {**area, "text": span.text, "labels": [span.label]}}
         if span.score is not None:
@@ -73,9 +73,7 @@ class ResultReader:
     def __init__(self, text: str, schema: Schema, where: str, doc_id: str) -> None:
         self.text, self.schema, self.where, self.doc_id = text, schema, where, doc_id
         self.controls: dict[str, Control] = attribute_controls(schema)
-        self.maps = [OffsetMap.build(text)]
-        if "\r\n" in text:  # browsers have been seen counting CRLF as one character
-            self.maps.append(OffsetMap.build(text, collapse_crlf=True))
+        self.maps = readings(text)  # code points first; older UTF-16 and CRLF-as-one
         self.errors: list[StandoffError] = []
 
     def error(self, message: str, region: str | None, field_: str | None = None,
