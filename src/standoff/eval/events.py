@@ -192,8 +192,9 @@ class EventsTask(Task):
                "sentences": int(totals["sentences"])}
         for t in ctx["shown"]:
             out[f"sentence.{t}"] = int(totals[f"sent.{t}.tp"] + totals[f"sent.{t}.fn"])
-            out[f"trigger.strict.{t}"] = int(sum(totals[f"trig.strict.{t}.{c}"]
-                                                 for c in ("cor", "inc", "par", "mis")))
+            gold_triggers = int(sum(totals[f"trig.strict.{t}.{c}"]
+                                    for c in ("cor", "inc", "par", "mis")))
+            out.update({f"trigger.{s}.{t}": gold_triggers for s in SCHEMES})
         out["trigger"] = int(sum(totals[f"trig.strict.{ALL}.{c}"]
                                  for c in ("cor", "inc", "par", "mis")))
         return out
