@@ -80,3 +80,12 @@ def test_mentions_exact_then_overlap_with_duplicated_gold_offsets() -> None:
 def test_multiset_records() -> None:
     tp, fp, fn = match_multiset(["a", "a", "b"], ["a", "c", "c"])
     assert (dict(tp), dict(fp), dict(fn)) == ({"a": 1}, {"c": 2}, {"a": 1, "b": 1})
+
+
+def test_ent_type_tie_goes_to_the_first_gold_span_like_nervaluate() -> None:
+    gold, pred = [Ent(0, 4, "X"), Ent(6, 10, "X")], [Ent(2, 8, "X")]
+    res = match_scheme(gold, pred, "ent_type")
+    assert res.pairs == [(0, 0, "correct")] and res.missed_idx == [1]
+    nv = Evaluator([[{"label": "X", "start": 0, "end": 3}, {"label": "X", "start": 6, "end": 9}]],
+                   [[{"label": "X", "start": 2, "end": 7}]], tags=["X"], loader="dict")
+    assert nv.evaluate()["overall_indices"]["ent_type"].missed_indices == [(0, 1)]
