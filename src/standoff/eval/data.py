@@ -22,7 +22,7 @@ from standoff.core.io import iter_documents, iter_jsonl, parse_document
 from standoff.core.model import Document
 from standoff.core.paths import ProjectPaths
 from standoff.core.schema import Schema
-from standoff.corpus.store import DOCUMENTS, Corpus
+from standoff.corpus.store import Corpus
 
 SPLITS = ("train", "dev", "test")
 TASK_LABELS = {"events": "EVENT", "actors": "ACTOR", "blame": "BLAME", "stance": "STANCE"}
@@ -195,7 +195,3 @@ def predictions_name(path: Path) -> str:
             return version.split("/")[-1]
         break
     return path.stem
-
-
-def is_documents_file(path: Path) -> bool:
-    return path.is_file() or (path / DOCUMENTS).is_file()

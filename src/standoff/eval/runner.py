@@ -216,6 +216,7 @@ def write_report_dir(out: Path, summary: dict[str, Any], scored: Scored,
 
     items = sorted(scored.items, key=lambda i: (i.kind, i.doc, i.offset, i.key, i.outcome))
     with atomic_dir(out) as tmp:
+        tmp.chmod(0o755)  # mkdtemp makes 0700; reports are meant to be read by others
         (tmp / "metrics.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
                                           encoding="utf-8")
         buf = io.BytesIO()
