@@ -155,3 +155,46 @@ def test_predictions_keep_their_scores(schema: Schema) -> None:
     results = annotation_to_results(doc.annotation, doc.text, schema)
     back, _ = results_to_annotation(results, doc.text, schema, "t", doc.id)
     assert [s.score for s in back.spans] == [s.score for s in doc.annotation.spans]
+
+
+# Captured from the Label Studio 1.23.2 interface in headless Chromium (zz_crlf document):
+# an ACTOR region whose code was typed, then the EVENT label clicked while it was still
+# selected (which relabels it), and an EVENT with type, status, mode and casualties.
+CAPTURED = [
+    {"value": {"start": 14, "end": 19, "text": "Kabul", "labels": ["EVENT"]},
+     "id": "8QAoGDK8mx", "from_name": "label", "to_name": "text", "type": "labels",
+     "origin": "manual"},
+    {"value": {"start": 14, "end": 19, "text": ["AFG-TAL"]}, "id": "8QAoGDK8mx",
+     "from_name": "actor_code", "to_name": "text", "type": "textarea", "origin": "manual"},
+    {"value": {"start": 20, "end": 26, "text": "agreed", "labels": ["EVENT"]},
+     "id": "kvuGyPn0vS", "from_name": "label", "to_name": "text", "type": "labels",
+     "origin": "manual"},
+    {"value": {"start": 20, "end": 26, "text": "agreed", "choices": ["ASSAULT"]},
+     "id": "kvuGyPn0vS", "from_name": "event_type", "to_name": "text", "type": "choices",
+     "origin": "manual"},
+    {"value": {"start": 20, "end": 26, "text": "agreed", "choices": ["claimed"]},
+     "id": "kvuGyPn0vS", "from_name": "event_status", "to_name": "text", "type": "choices",
+     "origin": "manual"},
+    {"value": {"start": 20, "end": 26, "text": "agreed", "choices": ["aerial"]},
+     "id": "kvuGyPn0vS", "from_name": "event_mode", "to_name": "text", "type": "choices",
+     "origin": "manual"},
+    {"value": {"start": 20, "end": 26, "text": ["3 killed by -"]}, "id": "kvuGyPn0vS",
+     "from_name": "event_casualties", "to_name": "text", "type": "textarea",
+     "origin": "manual"},
+]
+
+
+def test_results_written_by_the_labeling_interface(schema: Schema) -> None:
+    doc = tricky_documents()[1]
+    _, errors = results_to_annotation(CAPTURED, doc.text, schema, "t", doc.id)
+    assert [e.field for e in errors] == ["actor_code"]  # the relabelled region's stale code
+    fixed = copy.deepcopy(CAPTURED)
+    fixed[0]["value"]["labels"] = ["ACTOR"]
+    back, errors = results_to_annotation(fixed, doc.text, schema, "t", doc.id)
+    assert errors == []
+    spans = {s.id: s for s in back.spans}
+    assert (spans["8QAoGDK8mx"].label, spans["8QAoGDK8mx"].attrs) == ("ACTOR",
+                                                                      {"code": "AFG-TAL"})
+    assert spans["kvuGyPn0vS"].attrs == {"type": "ASSAULT", "status": "claimed",
+                                         "mode": "aerial", "casualties": "3 killed by -"}
+    assert doc.text[spans["kvuGyPn0vS"].start:spans["kvuGyPn0vS"].end] == "agreed"
