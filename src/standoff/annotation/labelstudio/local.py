@@ -49,7 +49,8 @@ class LocalServer:
 
     @classmethod
     def at(cls, root: Path, data_dir: Path | None = None) -> LocalServer:
-        return cls(Path(root), Path(data_dir) if data_dir else state_dir(root) / "data")
+        data = Path(data_dir) if data_dir else state_dir(root) / "data"
+        return cls(Path(root).resolve(), data.resolve())  # the server runs in another cwd
 
     @property
     def state(self) -> Path:

@@ -127,7 +127,7 @@ def _flags(port: int, data_dir: Path) -> list[str]:
 
 def init_data_dir(exe: Path, data_dir: Path, creds: Credentials, log: Path) -> None:
     """Migrate a fresh data dir and create the admin user and token (about 30-40 s)."""
-    data_dir = Path(data_dir)
+    data_dir = Path(data_dir).resolve()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w", encoding="utf-8") as out:
         code = subprocess.run([str(exe), "init", *_flags(free_port(), data_dir)],
@@ -172,6 +172,7 @@ def start_server(exe: Path, data_dir: Path, creds: Credentials, port: int | None
                  log: Path | None = None, timeout: float = 180.0) -> ServerProcess:
     """Start Label Studio on 127.0.0.1 and wait until it answers on the port it was given."""
     port = port or free_port()
+    data_dir = Path(data_dir).resolve()
     if not port_is_free(port):
         raise StandoffError(f"port {port} is busy", hint="pick another with --port")
     log = log or Path(data_dir).with_name(Path(data_dir).name + "-server.log")
