@@ -166,6 +166,30 @@ def ensure_project(client: LabelStudioClient, title: str, schema: Schema,
     return project
 
 
+def _model_version(predictions: dict[str, AnnotationSet] | None, model_version: str | None,
+                   order: str | None) -> str | None:
+    """The model version the predictions are tagged with; checks the push options."""
+    if order is not None and order not in ORDERS:
+        raise StandoffError(f"unknown order {order!r}", field="order",
+                            hint=f"use one of {', '.join(ORDERS)}")
+    if order and not predictions:
+        raise StandoffError("--order uncertainty needs --predictions",
+                            hint="the order comes from the model's scores")
+    if not predictions or model_version:
+        return model_version
+    versions = {p.model_version for p in predictions.values()} - {None}
+    if len(versions) != 1:
+        raise StandoffError(f"predictions carry {len(versions)} model versions",
+                            hint="pass --predictions for one model version at a time")
+    return versions.pop()
+
+
+def _tasks_by_document(client: LabelStudioClient, project_id: int) -> dict[str, Any]:
+    """Tasks made by standoff push, by document id (tasks made by hand have none)."""
+    return {str(task.data["doc_id"]): task for task in client.tasks(project_id)
+            if (task.data or {}).get("doc_id")}
+
+
 def push(client: LabelStudioClient, title: str, docs: Iterable[Document], schema: Schema,
          actors: ActorRegistry | None = None, *, gold: bool = False,
          predictions: dict[str, AnnotationSet] | None = None,
@@ -174,40 +198,20 @@ def push(client: LabelStudioClient, title: str, docs: Iterable[Document], schema
          progress: Callable[[int, int], None] | None = None) -> PushReport:
     """Create or update project `title` with one task per document."""
     docs = list(docs)
-    if order is not None and order not in ORDERS:
-        raise StandoffError(f"unknown order {order!r}", field="order",
-                            hint=f"use one of {', '.join(ORDERS)}")
-    if order and not predictions:
-        raise StandoffError("--order uncertainty needs --predictions",
-                            hint="the order comes from the model's scores")
-    if predictions and not model_version:
-        versions = {p.model_version for p in predictions.values()} - {None}
-        if len(versions) != 1:
-            raise StandoffError(f"predictions carry {len(versions)} model versions",
-                                hint="pass --predictions for one model version at a time")
-        model_version = versions.pop()
+    model_version = _model_version(predictions, model_version, order)
     check_inputs(docs, predictions, prediction_texts or {}, schema, actors, gold)
     report = PushReport(project=title, model_version=model_version, order=order)
     ensure_project(client, title, schema, report)
     pusher = _Pusher(client, schema, report, gold, predictions, model_version)
-    existing = {}
-    for task in client.tasks(report.project_id):
-        data = task.data or {}
-        if data.get("doc_id"):
-            existing[str(data["doc_id"])] = task
-    fresh: list[Document] = []
-    done = 0
-    for doc in docs:
-        task = existing.get(doc.id)
-        if task is None:
-            fresh.append(doc)
-            continue
-        if (task.data or {}).get("text_hash") != text_hash(doc.text):
-            report.text_changed.append(doc.id)
+    existing = _tasks_by_document(client, report.project_id)
+    fresh = [doc for doc in docs if doc.id not in existing]
+    for done, doc in enumerate([d for d in docs if d.id in existing], start=1):
+        task = existing[doc.id]
+        if task.data.get("text_hash") != text_hash(doc.text):
+            report.text_changed.append(doc.id)  # reported, never silently replaced
         else:
             pusher.update_task(doc, task)
             report.existing.append(doc.id)
-        done += 1
         if progress:
             progress(done, len(docs))
     for i in range(0, len(fresh), BATCH):
@@ -216,9 +220,8 @@ def push(client: LabelStudioClient, title: str, docs: Iterable[Document], schema
         report.created += [d.id for d in batch]
         report.annotations_added += len(batch) if gold else 0
         report.predictions_added += sum(1 for d in batch if d.id in pusher.predictions)
-        done += len(batch)
         if progress:
-            progress(done, len(docs))
+            progress(len(docs) - len(fresh) + i + len(batch), len(docs))
     if predictions:
         settings: dict[str, Any] = {"model_version": model_version,
                                     "show_collab_predictions": True}
