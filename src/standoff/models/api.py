@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 import random
@@ -18,6 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib import metadata
 from itertools import islice
 from pathlib import Path
@@ -47,6 +49,7 @@ from standoff.models.store import (
     set_alias,
     task_dir,
     verify_files,
+    version_names,
 )
 from standoff.models.tasks import TaskSpec, task_spec
 
@@ -112,8 +115,13 @@ def _current_schema_version(models_dir: Path) -> int | None:
 def train_model(task: str, family: str, corpus_dir: Path, models_dir: Path,
                 version: str | None = None, config: dict | Path | None = None,
                 overrides: list[str] | dict[str, Any] | None = None, seed: int = 0,
-                fraction: float = 1.0) -> Path:
-    """Train on the corpus's train split, select on dev, write `models/TASK/VERSION/`."""
+                fraction: float = 1.0, reuse: bool = False) -> Path:
+    """Train on the corpus's train split, select on dev, write `models/TASK/VERSION/`.
+
+    With `reuse=True` and no `version`, an existing version trained by the same code on
+    the same data with the same config and seed is returned instead of training again
+    (training is deterministic, so it would be the same model).
+    """
     fam = get_family(family)
     if task not in fam.tasks:
         raise StandoffError(f"family {family!r} does not support task {task!r}",
@@ -121,6 +129,13 @@ def train_model(task: str, family: str, corpus_dir: Path, models_dir: Path,
     cfg = resolve_config(fam.default_config(), config, overrides)
     data = load_training_data(task, Path(corpus_dir), fraction, seed)
     models_dir = Path(models_dir)
+    identity = {"family": family, "corpus_hash": data.corpus_hash, "config": cfg, "seed": seed,
+                "fraction": fraction, "schema_version": data.schema.version,
+                "code_fingerprint": code_fingerprint()}
+    if reuse and version is None:
+        same = find_identical(models_dir, task, identity)
+        if same is not None:
+            return same
     version = check_name(version or next_version(models_dir, task, family), "version")
     target = task_dir(models_dir, task) / version
     if target.exists():
@@ -138,6 +153,7 @@ def train_model(task: str, family: str, corpus_dir: Path, models_dir: Path,
         "corpus_hash": data.corpus_hash, "corpus_path": str(data.corpus_path),
         "schema_version": data.schema.version, "config": cfg, "seed": seed,
         "fraction": fraction, "labels": data.task.all_labels(), "dev_metrics": dev_metrics,
+        "code_fingerprint": identity["code_fingerprint"],
         "selection": selection, "train_documents": len(data.train),
         "dev_documents": len(data.dev), "git_revision": git_revision(),
         "libraries": library_versions(), "training_seconds": round(seconds, 2),
@@ -150,6 +166,31 @@ def train_model(task: str, family: str, corpus_dir: Path, models_dir: Path,
         write_text_atomic(tmp / CARD, render_card(manifest))
     set_alias(models_dir, task, version, family)  # `<task>/<family>`: the latest of a family
     return target
+
+
+def find_identical(models_dir: Path, task: str, identity: dict[str, Any]) -> Path | None:
+    for name in reversed(version_names(models_dir, task)):
+        path = task_dir(models_dir, task) / name
+        try:
+            manifest = read_manifest(path)
+        except StandoffError:
+            continue
+        if all(manifest.get(k) == v for k, v in identity.items()):
+            return path
+    return None
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sha256 of the code that shapes a model (models and core packages)."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for folder in (root / "models", root / "core"):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".yaml", ".cfg") and "__pycache__" not in path.parts:
+                h.update(path.relative_to(root).as_posix().encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def dev_evaluation(data: TrainingData, predictor: Predictor, ref: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ tokens of a sentence, longest match first, without overlaps.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +53,10 @@ class PhraseLexicon:
 
     def __len__(self) -> int:
         return sum(len(b) for b in self._by_first.values())
+
+    def entries(self) -> Iterator[tuple[tuple[Word, ...], str]]:
+        for bucket in self._by_first.values():
+            yield from bucket
 
     def labels_at(self, tokens: Sequence[Token], i: int) -> list[tuple[int, str]]:
         """Every (end, label) of a phrase starting at token i, longest first."""

@@ -21,10 +21,17 @@ PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 PRONOUNS = PERSONAL_PRONOUNS | {"they", "them", "their", "it", "its", "we", "our"}
 # Head nouns that say which branch of a country a mention means ("Pakistani forces").
 BRANCH_WORDS = {
-    "MIL": ("forces", "troops", "soldiers", "army", "military", "fighters", "posts", "jets"),
-    "GOV": ("government", "officials", "official", "ministry", "minister", "authorities"),
+    "MIL": ("forces", "troops", "soldiers", "army", "military", "fighters", "posts", "jets",
+            "navy", "force"),
+    "GOV": ("government", "governments", "officials", "official", "ministry", "minister",
+            "authorities", "delegation", "delegations", "negotiators", "administration"),
     "CVL": ("civilians", "people", "residents", "citizens", "villagers"),
+    "REB": ("rebels", "militants", "insurgents", "group", "militia", "guerrillas"),
 }
+# "both sides" stands for the two parties the article is about (one span per party).
+COLLECTIVE = re.compile(r"^(both|(both|all|the two|two)( \w+)? (sides|parties|countries|"
+                        r"governments|nations|neighbours|neighbors))$")
+PARTY_TYPES = ("STATE", "GOV", "MIL", "REB")
 _DETERMINERS = ("the ", "a ", "an ")
 
 
@@ -85,15 +92,61 @@ class Normalizer:
 
     def resolve(self, text: str, antecedents: list[str]) -> Resolution | None:
         """The code of one mention; `antecedents` are codes resolved earlier in the document."""
+        found = self.resolve_all(text, antecedents)
+        return found[0] if found else None
+
+    def resolve_all(self, text: str, antecedents: list[str]) -> list[Resolution]:
+        """Usually one code; two for a collective mention ("both sides") of a two-party
+        article; none for a pronoun with nothing to refer to."""
         key = clean_mention(text).casefold()
+        words = key.split()
+        generic = bool(words) and clean_mention(text)[:1].islower()
+        if COLLECTIVE.match(key):
+            parties = self._parties(antecedents)
+            if parties:
+                return [Resolution(code, 0.5, "collective") for code in parties]
+        if key in PRONOUNS:
+            found = self._pronoun(key, antecedents)
+            return [found] if found else []
+        if generic:
+            in_context = self._in_context(words, antecedents)
+            if in_context:
+                return [in_context]
         if key in self.learned:
-            return Resolution(self.learned[key], 0.9, "learned")
+            return [Resolution(self.learned[key], 0.9, "learned")]
         code = self.registry.normalize(clean_mention(text)) or self.registry.normalize(text)
         if code:
-            return Resolution(code, 1.0, "alias")
-        if key in PRONOUNS:
-            return self._pronoun(key, antecedents)
-        return self._inside(text) or Resolution(new_code(text), 0.3, "new")
+            return [Resolution(code, 1.0, "alias")]
+        return [self._inside(text) or Resolution(new_code(text), 0.3, "new")]
+
+    def _parties(self, antecedents: list[str]) -> list[str]:
+        """The two most mentioned parties so far (ties: the most recent)."""
+        counts: Counter[str] = Counter()
+        last: dict[str, int] = {}
+        for i, code in enumerate(antecedents):
+            actor = self.registry.actors.get(code)
+            if actor is not None and actor.type in PARTY_TYPES:
+                counts[code] += 1
+                last[code] = i
+        ranked = sorted(counts, key=lambda c: (-counts[c], -last[c]))
+        return ranked[:2] if len(ranked) >= 2 else []
+
+    def _in_context(self, words: list[str], antecedents: list[str]) -> Resolution | None:
+        """A generic mention ("the army") is the branch of a country already in the text."""
+        kind = next((k for k, heads in BRANCH_WORDS.items() if words[-1] in heads), None)
+        if kind is None:
+            return None
+        for code in reversed(antecedents):
+            actor = self.registry.actors.get(code)
+            if actor is None:
+                continue
+            if actor.type == kind:
+                return Resolution(code, 0.6, "context")
+            if actor.country:
+                for other in self.registry.actors.values():
+                    if other.country == actor.country and other.type == kind:
+                        return Resolution(other.code, 0.5, "context")
+        return None
 
     def _pronoun(self, key: str, antecedents: list[str]) -> Resolution | None:
         for code in reversed(antecedents):
@@ -104,7 +157,9 @@ class Normalizer:
 
     def _inside(self, text: str) -> Resolution | None:
         tokens: list[Token] = tokenize(text)
-        found = self._gazetteer.find(tokens)
+        # only names count inside a longer mention: a generic alias ("traders") would
+        # send every unknown group of traders to one registry code
+        found = [m for m in self._gazetteer.find(tokens) if tokens[m.start].text[:1].isupper()]
         if not found:
             return None
         best = max(found, key=lambda m: (m.end - m.start, -m.start))

@@ -74,19 +74,24 @@ class TaskPipeline:
             return
         antecedents: list[str] = []
         for sent in state.sentences:
-            resolved = []
+            resolved: list[Mention] = []
             for m in sorted(sent.mentions, key=lambda m: (m.start, m.end)):
                 if m.layer != "ACTOR":
                     resolved.append(m)
                     continue
-                res = self.normalizer.resolve(state.doc.text[m.start:m.end], antecedents)
-                if res is None:
-                    continue
-                antecedents.append(res.code)
-                if res.how == "new":
-                    state.new_actors.setdefault(res.code, state.doc.text[m.start:m.end])
-                attrs = dict(m.attrs) | {"code": res.code}
-                resolved.append(dataclasses.replace(m, attrs=tuple(sorted(attrs.items()))))
+                mention_text = state.doc.text[m.start:m.end]
+                found = self.normalizer.resolve_all(mention_text, antecedents)
+                if m.span_id is not None and found:
+                    # a given span keeps its id: same-offset copies ("both sides" once per
+                    # party) take the resolutions in turn
+                    twin = sum(1 for r in resolved if (r.start, r.end) == (m.start, m.end))
+                    found = [found[twin % len(found)]]
+                for res in found:
+                    antecedents.append(res.code)
+                    if res.how == "new":
+                        state.new_actors.setdefault(res.code, mention_text)
+                    attrs = dict(m.attrs) | {"code": res.code}
+                    resolved.append(dataclasses.replace(m, attrs=tuple(sorted(attrs.items()))))
             sent.mentions = resolved
 
     def _classify_status(self, states: list[DocState]) -> None:

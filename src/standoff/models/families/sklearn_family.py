@@ -9,10 +9,12 @@ Each model's regularization is chosen on the dev split. Stored with skops.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -41,14 +43,20 @@ def bio_tags(sent: Sentence, layer: str) -> list[str]:
     return tags
 
 
-def decode_bio(sent: Sentence, layer: str, classes: list[str],
-               probs: np.ndarray) -> list[Mention]:
-    """Greedy BIO decoding; an I- without its B- starts a span. Score: mean tag probability."""
-    best = probs.argmax(axis=1)
+def decode_bio(sent: Sentence, layer: str, classes: list[str], probs: np.ndarray,
+               o_threshold: float = 0.5) -> list[Mention]:
+    """Greedy BIO decoding: a token is outside a span only if P(O) >= `o_threshold` (raise
+    it to trade precision for recall); an I- without its B- starts a span.
+    Score: the mean probability of the chosen tags."""
+    o = classes.index("O") if "O" in classes else None
+    others = probs.copy()
+    if o is not None:
+        others[:, o] = -1.0
+    best = others.argmax(axis=1)
     out, current = [], None  # current: (label, first token, probabilities)
     for i, k in enumerate(best):
-        tag, p = classes[k], float(probs[i, k])
-        label = tag[2:]
+        outside = o is not None and probs[i, o] >= o_threshold
+        tag, p = ("O", float(probs[i, o])) if outside else (classes[k], float(probs[i, k]))
         if current and tag == f"I-{current[0]}":
             current[2].append(p)
             continue
@@ -56,7 +64,7 @@ def decode_bio(sent: Sentence, layer: str, classes: list[str],
             out.append(_mention(sent, layer, current, i))
             current = None
         if tag != "O":
-            current = (label, i, [p])
+            current = (tag[2:], i, [p])
     if current:
         out.append(_mention(sent, layer, current, len(best)))
     return out
@@ -72,6 +80,20 @@ def _grid(values: Any) -> list[float]:
     return [float(v) for v in (values if isinstance(values, list) else [values])]
 
 
+def _fit(model: LogisticRegression, x, y: list[str]) -> LogisticRegression:
+    """saga stops after a few passes on purpose (speed); dev selection guards quality."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(x, y)
+
+
+def _classifier(cfg: dict, c: float, seed: int, class_weight: str | None = None
+                ) -> LogisticRegression:
+    return LogisticRegression(C=c, solver=cfg.get("solver", "saga"),
+                              max_iter=int(cfg.get("max_iter", 50)),
+                              class_weight=class_weight or None, random_state=seed)
+
+
 def _pick(scores: list[tuple[float, float]]) -> float:
     """The C with the best dev score; ties go to the stronger regularization (smaller C)."""
     return sorted(scores, key=lambda s: (-s[1], s[0]))[0][0]
@@ -83,6 +105,7 @@ class LinearTagger(Detector):
         self.featurizer = TokenFeaturizer(res, int(cfg.get("context", 2)))
         self.vectorizer: DictVectorizer | None = None
         self.models: dict[str, LogisticRegression] = {}
+        self.o_threshold: dict[str, float] = {}
 
     def _features(self, sentences: list[Sentence]) -> list[dict[str, float]]:
         return [f for s in sentences for f in self.featurizer.sentence(s)]
@@ -92,37 +115,40 @@ class LinearTagger(Detector):
         x_train = self.vectorizer.fit_transform(self._features(train))
         x_dev = self.vectorizer.transform(self._features(dev)) if dev else None
         chosen: dict[str, Any] = {}
+        grid = _grid(self.cfg.get("C", 1.0))
+        cuts = _grid(self.cfg.get("o_threshold", 0.5))
         for layer in self.task.layers:
             y = [t for s in train for t in bio_tags(s, layer)]
             if len(set(y)) < 2:
                 chosen[layer] = {"note": "no training spans"}
                 continue
-            scores = []
-            grid = _grid(self.cfg.get("C", 1.0))
-            for c in grid if (dev and len(grid) > 1) else grid[:1]:
-                self.models[layer] = self._classifier(c).fit(x_train, y)
-                if dev:
-                    scores.append((c, self._dev_f1(layer, dev, x_dev)))
-            best = _pick(scores) if scores else grid[0]
-            if len(scores) > 1 and best != scores[-1][0]:
-                self.models[layer] = self._classifier(best).fit(x_train, y)
-            chosen[layer] = {"C": best, "dev_span_f1": dict(scores).get(best)}
+            scores = []  # ((C, cut), dev F1)
+            for c in grid if dev else grid[:1]:
+                self.models[layer] = _fit(_classifier(self.cfg, c, self.seed), x_train, y)
+                probs = self.models[layer].predict_proba(x_dev) if dev else None
+                for cut in cuts if dev else cuts[:1]:
+                    f1 = self._dev_f1(layer, dev, probs, cut) if dev else None
+                    scores.append(((c, cut), f1))
+            (best_c, best_cut), best_f1 = sorted(
+                scores, key=lambda s: (-(s[1] or 0), s[0][0], s[0][1]))[0]
+            if best_c != scores[-1][0][0]:
+                self.models[layer] = _fit(_classifier(self.cfg, best_c, self.seed), x_train, y)
+            self.o_threshold[layer] = best_cut
+            chosen[layer] = {"C": best_c, "o_threshold": best_cut, "dev_span_f1": best_f1}
         return chosen
 
-    def _classifier(self, c: float) -> LogisticRegression:
-        return LogisticRegression(C=c, max_iter=int(self.cfg.get("max_iter", 300)),
-                                  random_state=self.seed)
-
-    def _dev_f1(self, layer: str, dev: list[Sentence], x_dev) -> float:
-        found = self._decode(layer, dev, self.models[layer].predict_proba(x_dev))
+    def _dev_f1(self, layer: str, dev: list[Sentence], probs: np.ndarray, cut: float) -> float:
+        found = self._decode(layer, dev, probs, cut)
         gold = [[m for m in s.mentions if m.layer == layer] for s in dev]
         return span_f1(gold, found)
 
-    def _decode(self, layer: str, sentences: list[Sentence], probs: np.ndarray):
+    def _decode(self, layer: str, sentences: list[Sentence], probs: np.ndarray,
+                cut: float | None = None) -> list[list[Mention]]:
         classes = [str(c) for c in self.models[layer].classes_]
+        cut = self.o_threshold.get(layer, 0.5) if cut is None else cut
         out, at = [], 0
         for s in sentences:
-            out.append(decode_bio(s, layer, classes, probs[at:at + len(s.tokens)]))
+            out.append(decode_bio(s, layer, classes, probs[at:at + len(s.tokens)], cut))
             at += len(s.tokens)
         return out
 
@@ -140,12 +166,16 @@ class LinearTagger(Detector):
 
     def save(self, path: Path) -> None:
         dump_safe({"vectorizer": self.vectorizer, "models": self.models}, path / "tagger.skops")
+        write_text_atomic(path / "tagger.json",
+                          json.dumps({"o_threshold": self.o_threshold}, indent=1) + "\n")
 
     @classmethod
     def load(cls, task: TaskSpec, path: Path, cfg: dict, res: Resources) -> LinearTagger:
         tagger = cls(task, cfg, 0, res)
         stored = load_safe(path / "tagger.skops")
         tagger.vectorizer, tagger.models = stored["vectorizer"], stored["models"]
+        meta = json.loads((path / "tagger.json").read_text(encoding="utf-8"))
+        tagger.o_threshold = {k: float(v) for k, v in meta["o_threshold"].items()}
         return tagger
 
 
@@ -166,21 +196,17 @@ class LinearPairScorer(PairScorer):
         x = self.vectorizer.fit_transform(pair_features(train, self.res))
         x_dev = self.vectorizer.transform(pair_features(dev, self.res)) if dev else None
         grid = _grid(self.cfg.get("C", 1.0))
+        weight = self.cfg.get("class_weight")
         scores = []
         for c in grid if (dev and len(grid) > 1) else grid[:1]:
-            self.model = self._classifier(c).fit(x, y)
+            self.model = _fit(_classifier(self.cfg, c, self.seed, weight), x, y)
             if dev:
                 scores.append((c, label_f1([ex.label for ex in dev],
                                            list(self.model.predict(x_dev)), ignore=NONE)))
         best = _pick(scores) if scores else grid[0]
         if len(scores) > 1 and best != scores[-1][0]:
-            self.model = self._classifier(best).fit(x, y)
+            self.model = _fit(_classifier(self.cfg, best, self.seed, weight), x, y)
         return {"C": best, "dev_f1": dict(scores).get(best), "train_pairs": len(train)}
-
-    def _classifier(self, c: float) -> LogisticRegression:
-        weight = self.cfg.get("class_weight")
-        return LogisticRegression(C=c, max_iter=int(self.cfg.get("max_iter", 500)),
-                                  class_weight=weight or None, random_state=self.seed)
 
     def score(self, pairs: list[PairExample]) -> list[dict[str, float]]:
         if self.model is None:

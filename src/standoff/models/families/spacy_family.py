@@ -5,10 +5,13 @@ model directory (`detector/config.cfg`, `relations/config.cfg`, `status/config.c
 from __future__ import annotations
 
 import json
+import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import spacy
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -18,7 +21,10 @@ from standoff.models.components import NONE, Detector, PairExample, PairScorer
 from standoff.models.families.base import ComponentFamily, Resources
 from standoff.models.families.features import bucket
 from standoff.models.families.spacy_train import config_path, save_pipeline, train_pipeline
+from standoff.models.lexicons import Word
+from standoff.models.normalize import gazetteer
 from standoff.models.registry import register_family
+from standoff.models.scoring import span_f1
 from standoff.models.tasks import TaskSpec
 from standoff.models.text import Mention, Sentence
 
@@ -52,10 +58,28 @@ def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
     return sorted(kept, key=lambda m: (m.start, m.end, m.layer))
 
 
+def _token_pattern(word: Word) -> dict[str, Any]:
+    if word.prefix:
+        return {"LOWER": {"REGEX": f"^{re.escape(word.text)}"}}
+    return {"ORTH": word.text} if word.case_sensitive else {"LOWER": word.text}
+
+
+def ruler_patterns(res: Resources) -> list[dict[str, Any]]:
+    """Entity-ruler patterns: registry aliases as GAZ, trigger words as TRIG_<type>."""
+    out = []
+    for lexicon, label in ((gazetteer(res.registry), lambda _: "GAZ"),
+                           (res.lexicons.triggers, lambda t: f"TRIG_{t}")):
+        for words, tag in lexicon.entries():
+            out.append({"label": label(tag), "pattern": [_token_pattern(w) for w in words]})
+    return out
+
+
 class SpacySpanDetector(Detector):
-    def __init__(self, task: TaskSpec, config: dict, seed: int) -> None:
-        self.task, self.config, self.seed = task, config, seed
+    def __init__(self, task: TaskSpec, config: dict, seed: int,
+                 res: Resources | None = None) -> None:
+        self.task, self.config, self.seed, self.res = task, config, seed, res
         self.nlp: Language | None = None
+        self.thresholds: dict[str, float] = {}
         self._vocab_nlp = spacy.blank("en")
 
     def _doc(self, sent: Sentence) -> Doc:
@@ -71,26 +95,52 @@ class SpacySpanDetector(Detector):
 
     def fit(self, train: list[Sentence], dev: list[Sentence]) -> dict[str, Any]:
         spans_cfg = self.config.get("spans", {})
+        cfg_file = config_path(spans_cfg.get("config"), "spans.cfg")
         overrides = {**_training_overrides(self.config, self.seed),
-                     "components.spancat.threshold": float(spans_cfg.get("threshold", 0.5)),
                      "components.spancat.suggester.sizes": list(spans_cfg.get("sizes",
                                                                               [1, 2, 3, 4])),
                      **self.config.get("overrides", {})}
-        self.nlp, info = train_pipeline(config_path(spans_cfg.get("config"), "spans.cfg"),
-                                        [self._doc(s) for s in train],
-                                        [self._doc(s) for s in dev], overrides,
-                                        f"{self.task.name}/spacy: spans")
+        with tempfile.TemporaryDirectory(prefix="standoff-patterns-") as tmp:
+            if "paths.patterns" in cfg_file.read_text(encoding="utf-8"):
+                srsly.write_json(Path(tmp) / "patterns.json", ruler_patterns(self.res))
+                overrides["paths.patterns"] = str(Path(tmp) / "patterns.json")
+            self.nlp, info = train_pipeline(cfg_file, [self._doc(s) for s in train],
+                                            [self._doc(s) for s in dev], overrides,
+                                            f"{self.task.name}/spacy: spans")
+        info["thresholds"] = self._select_thresholds(dev, spans_cfg.get("threshold", 0.5))
         return info
+
+    def _select_thresholds(self, dev: list[Sentence], candidates: Any) -> dict[str, Any]:
+        """Per layer, the spancat probability cut with the best dev F1."""
+        cuts = sorted(float(c) for c in (candidates if isinstance(candidates, list)
+                                         else [candidates]))
+        self.thresholds = {layer: cuts[-1] for layer in self.task.layers}
+        if not dev or len(cuts) == 1:
+            return self.thresholds
+        self.thresholds = {layer: cuts[0] for layer in self.task.layers}
+        found = self.detect(dev, frozenset(self.task.layers))
+        chosen = {}
+        for layer in self.task.layers:
+            gold = [[m for m in s.mentions if m.layer == layer] for s in dev]
+            scored = [(span_f1(gold, [[m for m in f if m.layer == layer and m.score >= cut]
+                                      for f in found]), -cut) for cut in cuts]
+            best_f1, neg_cut = max(scored)
+            chosen[layer] = {"threshold": -neg_cut, "dev_span_f1": best_f1}
+            self.thresholds[layer] = -neg_cut
+        return chosen
 
     def detect(self, sentences: list[Sentence], layers: frozenset[str]) -> list[list[Mention]]:
         out = []
+        floor = min(self.thresholds.values(), default=0.5)
+        self.nlp.get_pipe("spancat").cfg["threshold"] = floor
         for sent, doc in zip(sentences, self.nlp.pipe(s.text for s in sentences), strict=True):
             group = doc.spans.get(SPANS_KEY, [])
             scores = group.attrs.get("scores", [None] * len(group)) if len(group) else []
             found = []
             for span, score in zip(group, scores, strict=True):
                 layer, _, label = span.label_.partition(":")
-                if layer in layers:
+                if layer in layers and (score is None
+                                        or score >= self.thresholds.get(layer, floor)):
                     found.append(Mention(layer, label, sent.start + span.start_char,
                                          sent.start + span.end_char,
                                          None if score is None else round(float(score), 6)))
@@ -99,11 +149,15 @@ class SpacySpanDetector(Detector):
 
     def save(self, path: Path) -> None:
         save_pipeline(self.nlp, path)
+        write_text_atomic(path / "thresholds.json",
+                          json.dumps(self.thresholds, indent=1, sort_keys=True) + "\n")
 
     @classmethod
     def load(cls, task: TaskSpec, path: Path, config: dict) -> SpacySpanDetector:
         detector = cls(task, config, 0)
         detector.nlp = _load(path)
+        thresholds = json.loads((path / "thresholds.json").read_text(encoding="utf-8"))
+        detector.thresholds = {k: float(v) for k, v in thresholds.items()}
         return detector
 
 
@@ -190,7 +244,7 @@ class SpacyFamily(ComponentFamily):
 
     def make_detector(self, task: TaskSpec, config: dict, seed: int,
                       res: Resources) -> Detector:
-        return SpacySpanDetector(task, config, seed)
+        return SpacySpanDetector(task, config, seed, res)
 
     def load_detector(self, task: TaskSpec, path: Path, config: dict,
                       res: Resources) -> Detector:

@@ -22,6 +22,7 @@ from standoff.core.errors import StandoffError
 from standoff.models.progress import current
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+_HISTORY: list[tuple[int, int, float]] = []  # (epoch, step, dev score) of the current run
 
 
 @spacy.registry.loggers("standoff.ProgressLogger.v1")
@@ -32,6 +33,8 @@ def progress_logger():
         def log_step(info: dict | None) -> None:
             if info:
                 current().update(float(info.get("epoch", 0)))
+                _HISTORY.append((int(info.get("epoch", 0)), int(info.get("step", 0)),
+                                 round(float(info.get("score") or 0.0), 4)))
 
         def finalize() -> None:
             pass
@@ -68,13 +71,14 @@ def train_pipeline(cfg_file: Path, train_docs: list[Doc], dev_docs: list[Doc],
                                 hint="check the config and the --set overrides") from err
         current().stage(stage, total=float(config["training"]["max_epochs"] or 1))
         (tmp_path / "run").mkdir()
+        _HISTORY.clear()
         quiet = io.StringIO()
         train_loop(nlp, tmp_path / "run", use_gpu=-1, stdout=quiet, stderr=quiet)
         best = spacy.load(tmp_path / "run" / "model-best")
     scores = {k: round(v, 4) for k, v in (best.meta.get("performance") or {}).items()
               if isinstance(v, float)}
     return best, {"best_dev_scores": scores, "config": cfg_file.name,
-                  "train_examples": len(train_docs)}
+                  "train_examples": len(train_docs), "dev_history": list(_HISTORY)}
 
 
 def save_pipeline(nlp: Language, path: Path) -> None:
