@@ -29,8 +29,6 @@ from standoff.annotation.goldfile import (
     relation_id,
 )
 from standoff.annotation.sets import (
-    RelationKey,
-    SpanKey,
     describe_change,
     same_content,
     span_key,
@@ -76,10 +74,34 @@ def _conflict_id(doc_id: str, key: Any) -> str:
     return hashlib.sha1(f"{doc_id}|{key!r}".encode()).hexdigest()[:10]
 
 
-def _describe_span(key: SpanKey, text: str) -> str:
-    label, start, end, attrs = key
+def _describe_span(key: tuple, text: str) -> str:
+    label, start, end, attrs = key[:4]
     attr_text = " ".join(f"{k}={v}" for k, v in attrs)
     return f"{label} {text[start:end]!r} [{start}:{end}] {attr_text}".strip()
+
+
+def item_keys(ann: AnnotationSet) -> dict[str, tuple]:
+    """Span id -> the key that identifies it across annotators.
+
+    A BLAME or STANCE span is a record anchored on its cue, and rule 12 of the guidelines
+    puts several records on one cue (one neutral stance per party), so its key includes
+    its roles; any remaining twins in one set are told apart by their order.
+    """
+    spans = ann.span_by_id()
+    roles: dict[str, list[tuple]] = {}
+    for rel in ann.relations:
+        if rel.head in spans and rel.tail in spans:
+            roles.setdefault(rel.head, []).append((rel.label, span_key(spans[rel.tail])))
+    keys: dict[str, tuple] = {}
+    seen: dict[tuple, int] = {}
+    for span in ann.spans:
+        key: tuple = span_key(span)
+        if span.label in ("BLAME", "STANCE"):
+            key = (*key, tuple(sorted(roles.get(span.id, []))))
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        keys[span.id] = key if n == 0 else (*key, ("twin", n))
+    return keys
 
 
 class _DocMerger:
@@ -112,15 +134,16 @@ class _DocMerger:
     def merge(self) -> AnnotationSet:
         order = ([self.prefer] if self.prefer in self.sets else []) + \
             [n for n in self.sets if n != self.prefer]
-        spans: dict[SpanKey, Span] = {}
-        holders: dict[SpanKey, list[str]] = {}
+        spans: dict[tuple, Span] = {}
+        holders: dict[tuple, list[str]] = {}
         for name in order:
+            keys = item_keys(self.sets[name])
             for span in self.sets[name].spans:
-                key = span_key(span)
+                key = keys[span.id]
                 spans.setdefault(key, span)
                 if name not in holders.setdefault(key, []):
                     holders[key].append(name)
-        kept: dict[SpanKey, Span] = {}
+        kept: dict[tuple, Span] = {}
         used_ids: set[str] = set()
         for key, span in spans.items():
             if self.decide(key, "span", _describe_span(key, self.text), holders[key]):
@@ -129,15 +152,15 @@ class _DocMerger:
         return AnnotationSet(origin="gold", spans=list(kept.values()),
                              relations=self._relations(order, kept))
 
-    def _relations(self, order: list[str], kept: dict[SpanKey, Span]) -> list[Relation]:
-        holders: dict[RelationKey, list[str]] = {}
+    def _relations(self, order: list[str], kept: dict[tuple, Span]) -> list[Relation]:
+        holders: dict[tuple, list[str]] = {}
         for name in order:
             ann = self.sets[name]
-            by_id = ann.span_by_id()
+            keys = item_keys(ann)
             for rel in ann.relations:
-                if rel.head not in by_id or rel.tail not in by_id:
+                if rel.head not in keys or rel.tail not in keys:
                     continue
-                key = (rel.label, span_key(by_id[rel.head]), span_key(by_id[rel.tail]))
+                key = (rel.label, keys[rel.head], keys[rel.tail])
                 if name not in holders.setdefault(key, []):
                     holders[key].append(name)
         out = []
