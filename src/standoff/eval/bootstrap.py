@@ -12,7 +12,7 @@ approximate randomization).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,7 @@ import numpy as np
 from standoff.eval.counts import Metric, Sums
 
 CHUNK = 100
+WEIGHTS_BUDGET = 4_000_000  # numbers drawn per step (x 8 bytes, twice)
 METHODS = ("bootstrap", "randomization")
 
 
@@ -56,9 +57,13 @@ def _weights(rng: np.random.Generator, n: int, rows: int) -> np.ndarray:
     return np.bincount(picks.ravel(), minlength=rows * n).reshape(rows, n).astype(float)
 
 
-def _chunks(total: int) -> Iterator[tuple[int, int]]:
-    for start in range(0, total, CHUNK):
-        yield start, min(CHUNK, total - start)
+def _chunks(total: int, n: int = 0) -> Iterator[tuple[int, int]]:
+    """Resample rows per step: CHUNK, fewer when n is large so that the draws of one
+    step stay under WEIGHTS_BUDGET numbers. Drawing in smaller steps from the same
+    generator gives the same draws, so intervals do not depend on the step size."""
+    step = max(1, min(CHUNK, WEIGHTS_BUDGET // max(n, 1)))
+    for start in range(0, total, step):
+        yield start, min(step, total - start)
 
 
 def _active(*matrices: np.ndarray) -> np.ndarray:
@@ -80,17 +85,31 @@ def bootstrap_intervals(matrix: np.ndarray, index: Mapping[str, int],
                         metrics: Mapping[str, Metric], resamples: int = 1000, seed: int = 0,
                         confidence: float = 0.95) -> dict[str, Interval]:
     """Each metric's value on all documents and its percentile bootstrap interval."""
-    n = matrix.shape[0]
-    totals = Sums(matrix.sum(axis=0).astype(float), index)
-    point = {name: float(f(totals)) for name, f in metrics.items()}
+    return bootstrap_blocks(lambda: iter([matrix]), matrix.shape[0], matrix.sum(axis=0),
+                            _active(matrix), index, metrics, resamples, seed, confidence)
+
+
+def bootstrap_blocks(blocks: Callable[[], Iterable[np.ndarray]], n: int, totals: np.ndarray,
+                     active: np.ndarray, index: Mapping[str, int],
+                     metrics: Mapping[str, Metric], resamples: int = 1000, seed: int = 0,
+                     confidence: float = 0.95) -> dict[str, Interval]:
+    """`bootstrap_intervals` over a count matrix read in blocks of rows (documents), e.g.
+    from disk, so memory does not grow with the number of documents. Sums of integer
+    counts are exact in float64, so the intervals equal those of the whole matrix."""
+    point = {name: float(f(Sums(np.asarray(totals, dtype=float), index)))
+             for name, f in metrics.items()}
     if n == 0 or resamples <= 0:
         return {k: Interval(v, v, v) for k, v in point.items()}
     rng = np.random.default_rng(seed)
-    active = _active(matrix)
     draws = {name: np.empty(resamples) for name in metrics}
-    for start, rows in _chunks(resamples):
-        sums = Sums(_summed(_weights(rng, n, rows), matrix, active), index)
-        for name, values in _evaluate(metrics, sums, rows).items():
+    for start, rows in _chunks(resamples, n):
+        weights = _weights(rng, n, rows)
+        summed = np.zeros((rows, len(active)))
+        at = 0
+        for block in blocks():
+            summed += _summed(weights[:, at:at + len(block)], block, active)
+            at += len(block)
+        for name, values in _evaluate(metrics, Sums(summed, index), rows).items():
             draws[name][start:start + rows] = values
     tail = (1 - confidence) / 2 * 100
     out = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,12 +44,9 @@ class GoldData:
 
     def content_hash(self) -> str:
         """Identity of the gold: two reports can be paired only if this matches."""
-        h = hashlib.sha256()
+        h = GoldHash()
         for doc in self.documents:
-            h.update(doc.id.encode())
-            h.update(hashlib.sha256(doc.text.encode()).digest())
-            h.update(json.dumps(doc.annotation.model_dump(mode="json", exclude_none=True),
-                                sort_keys=True).encode())
+            h.update(doc)
         return h.hexdigest()
 
 
@@ -82,6 +79,70 @@ def load_gold(data: str, paths: ProjectPaths, corpus_dir: Path | None = None) ->
         raise StandoffError("no gold documents", file=data)
     name = path.stem if path.is_file() else path.name
     return GoldData(name, data, docs, schema, actors)
+
+
+@dataclass
+class GoldSource:
+    """Gold read lazily, for evaluations that stream: `documents()` opens it afresh."""
+
+    name: str
+    source: str
+    schema: Schema
+    actors: ActorRegistry
+    opener: Callable[[], Iterator[Document]]
+    total: int | None = None  # documents, when cheap to know
+    plover: bool = False
+    empty_error: StandoffError | None = None  # raised when the gold turns out empty
+
+    def documents(self) -> Iterator[Document]:
+        return self.opener()
+
+
+def open_gold(data: str, paths: ProjectPaths, corpus_dir: Path | None = None) -> GoldSource:
+    """What `load_gold` reads, as a stream; the same arguments and the same errors."""
+    if data.startswith("plover:"):
+        gold = load_gold(data, paths, corpus_dir)  # one small file of sentences
+        return GoldSource(gold.name, data, gold.schema, gold.actors,
+                          lambda: iter(gold.documents), len(gold.documents), plover=True)
+    if data in SPLITS:
+        corpus = Corpus.open(corpus_dir or paths.corpus, paths.schema, paths.actors)
+        empty = StandoffError(f"the {data} split has no documents", file=str(corpus.path),
+                              hint="build a larger corpus, or pass --data dev or a path")
+        return GoldSource(data, data, corpus.schema, corpus.actors,
+                          lambda: corpus.documents(split=data), None, empty_error=empty)
+    path = Path(data)
+    empty = StandoffError("no gold documents", file=data)
+    if path.is_dir():
+        corpus = Corpus.open(path, paths.schema, paths.actors)
+        return GoldSource(path.name, data, corpus.schema, corpus.actors, corpus.documents,
+                          None, empty_error=empty)
+    if path.is_file():
+        schema, actors = Schema.load(paths.schema), ActorRegistry.load(paths.actors)
+        return GoldSource(path.stem, data, schema, actors, lambda: iter_documents(path),
+                          _count_lines(path), empty_error=empty)
+    raise StandoffError("no such split, folder or file", file=data,
+                        hint="use --data test|dev|train, plover:PATH, or a path")
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+class GoldHash:
+    """`GoldData.content_hash`, fed one document at a time."""
+
+    def __init__(self) -> None:
+        self.h = hashlib.sha256()
+
+    def update(self, doc: Document) -> None:
+        self.h.update(doc.id.encode())
+        self.h.update(hashlib.sha256(doc.text.encode()).digest())
+        self.h.update(json.dumps(doc.annotation.model_dump(mode="json", exclude_none=True),
+                                 sort_keys=True).encode())
+
+    def hexdigest(self) -> str:
+        return self.h.hexdigest()
 
 
 def check_prediction(pred: Document, gold: Document | None, schema: Schema,

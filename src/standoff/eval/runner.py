@@ -1,17 +1,21 @@
 """`standoff eval run`: predictions (from a file or a model) scored against gold, written out.
 
-The pipeline is: load gold -> collect and check predictions -> score every document
-into a count row -> bootstrap every metric -> write metrics.json, counts.npz,
-items.jsonl, report.md and report.html into one folder, atomically.
+The pipeline is: stream the gold and the predictions side by side -> check each
+prediction and score its document into a count row -> bootstrap every metric -> write
+metrics.json, counts.npz, items.jsonl, report.md and report.html into one folder,
+atomically. Count rows and items wait on disk (`single_pass`, `stream`), so memory does
+not grow with the number of documents.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,14 +29,14 @@ from standoff.core.paths import ProjectPaths
 from standoff.core.records import input_view
 from standoff.eval.actors import ActorsTask
 from standoff.eval.base import E2E, GOLD_ACTORS, Item, Task
-from standoff.eval.bootstrap import bootstrap_intervals
+from standoff.eval.bootstrap import bootstrap_blocks
 from standoff.eval.counts import CountTable
 from standoff.eval.data import (
     TASK_LABELS,
     GoldData,
-    collect_predictions,
+    GoldSource,
     empty_prediction,
-    load_gold,
+    open_gold,
     predictions_name,
     read_predictions,
 )
@@ -40,6 +44,8 @@ from standoff.eval.events import EventsTask, confusion_labels
 from standoff.eval.plover import PloverTask
 from standoff.eval.progress import track
 from standoff.eval.relations import BlameTask, StanceTask
+from standoff.eval.single_pass import add_score, new_checks, score_stream, spilled_tables
+from standoff.eval.stream import DiskCountTable, ItemSpill
 
 FORMAT = "standoff-eval/1"
 TASKS: dict[str, type[Task]] = {"events": EventsTask, "actors": ActorsTask, "blame": BlameTask,
@@ -47,7 +53,7 @@ TASKS: dict[str, type[Task]] = {"events": EventsTask, "actors": ActorsTask, "bla
 GOLD_MENTION_LABELS = frozenset({"ACTOR", "EVENT"})
 
 
-def scorer_for(task: str, gold: GoldData) -> Task:
+def scorer_for(task: str, gold: GoldData | GoldSource) -> Task:
     if task not in TASKS:
         raise StandoffError(f"unknown task {task!r}", hint=f"use one of {', '.join(TASKS)}")
     if gold.plover:
@@ -58,14 +64,28 @@ def scorer_for(task: str, gold: GoldData) -> Task:
     return TASKS[task]()
 
 
+class ShownErrors(list):
+    """The errors a report lists, with how many of each kind there were in all."""
+
+    def __init__(self, items: list[Item], error_counts: Counter) -> None:
+        super().__init__(items)
+        self.error_counts = error_counts
+
+
 @dataclass
 class Scored:
     scorer: Task
     settings: tuple[str, ...]
-    table: CountTable
+    table: CountTable | DiskCountTable
     items: list[Item] = field(default_factory=list)
     confusion: Counter = field(default_factory=Counter)
     edges: dict[str, Counter] = field(default_factory=dict)
+    spill: ItemSpill | None = None  # a streamed run keeps its items on disk
+
+    def outcomes(self) -> Counter:
+        if self.spill is not None:
+            return self.spill.outcomes
+        return Counter(f"{i.kind}.{i.outcome}" for i in self.items)
 
 
 def score_documents(scorer: Task, gold: Iterable[Document],
@@ -76,12 +96,7 @@ def score_documents(scorer: Task, gold: Iterable[Document],
     result = Scored(scorer, settings, CountTable(scorer.columns(settings)))
     for doc in track(gold, total, f"scoring {scorer.name}", progress):
         per = {s: preds[s].get(doc.id) or empty_prediction(doc) for s in settings}
-        ds = scorer.score(doc, per)
-        result.table.add(doc.id, ds.counts)
-        result.items.extend(ds.items)
-        result.confusion.update(ds.confusion)
-        for side, edges in ds.edges.items():
-            result.edges.setdefault(side, Counter()).update(edges)
+        add_score(result, doc.id, scorer.score(doc, per))
     return result
 
 
@@ -89,11 +104,18 @@ def summarize(scored: Scored, resamples: int = 1000, seed: int = 0,
               confidence: float = 0.95) -> dict[str, Any]:
     """Every metric with its bootstrap interval, and what the reports need besides."""
     table, scorer = scored.table, scored.scorer
-    totals = dict(zip(table.columns, table.matrix.sum(axis=0).tolist(), strict=True))
+    if isinstance(table, DiskCountTable):
+        table.close()
+        sums, active, blocks, n = table.totals, table.nonzero, table.blocks, len(table)
+    else:
+        matrix = table.matrix
+        sums, active, blocks, n = matrix.sum(axis=0), matrix.any(axis=0), \
+            (lambda: iter([matrix])), matrix.shape[0]
+    totals = dict(zip(table.columns, sums.tolist(), strict=True))
     ctx = scorer.context(totals, scored.settings)
-    intervals = bootstrap_intervals(table.matrix, table.index, scorer.metrics(ctx), resamples,
-                                    seed, confidence)
-    errors = Counter(f"{i.kind}.{i.outcome}" for i in scored.items)
+    intervals = bootstrap_blocks(blocks, n, sums, active, table.index, scorer.metrics(ctx),
+                                 resamples, seed, confidence)
+    errors = scored.outcomes()
     labels = confusion_labels(scored.confusion)
     return {
         "format": FORMAT, "scorer": scorer.name, "settings": list(scored.settings),
@@ -117,8 +139,10 @@ def summarize(scored: Scored, resamples: int = 1000, seed: int = 0,
 # -- where predictions come from --------------------------------------------------------------
 
 
-def _model_predictions(ref: str, models_dir: Path | None, gold: GoldData, settings,
-                       progress: bool) -> tuple[dict[str, Any], dict[str, Iterator]]:
+def _model_predictions(ref: str, models_dir: Path | None, gold: GoldSource, settings,
+                       ) -> tuple[dict[str, Any], dict[str, Iterator], Iterator[Document]]:
+    """The model's predictions per setting, made while the gold streams past (one copy of
+    the gold per stream, `tee`d: they stay within a batch of each other)."""
     try:
         from standoff.models.api import load_model
     except ImportError as err:
@@ -128,18 +152,20 @@ def _model_predictions(ref: str, models_dir: Path | None, gold: GoldData, settin
     info = {"ref": f"{model.task}/{model.version}", "task": model.task, "family": model.family,
             "version": model.version, "corpus_hash": model.manifest.get("corpus_hash"),
             "created": model.manifest.get("created")}
-    total = len(gold.documents)
+    wanted = {E2E: (frozenset(), False, "end to end")}
+    if GOLD_ACTORS in settings:
+        wanted[GOLD_ACTORS] = (GOLD_MENTION_LABELS, True, "given gold actors")
+    copies = itertools.tee(gold.documents(), 1 + len(wanted))
 
-    def run(keep: frozenset[str], gold_mentions: bool, label: str) -> Iterator:
-        inputs = (input_view(d, keep) for d in gold.documents)
-        outputs = model.predict(inputs, gold_mentions=gold_mentions)
-        for doc in track(outputs, total, f"predicting {label}", progress):
+    def run(docs: Iterator[Document], keep: frozenset[str], gold_mentions: bool,
+            label: str) -> Iterator:
+        inputs = (input_view(d, keep) for d in docs)
+        for doc in model.predict(inputs, gold_mentions=gold_mentions):
             yield f"model {info['ref']} ({label})", doc
 
-    streams = {E2E: run(frozenset(), False, "end to end")}
-    if GOLD_ACTORS in settings:
-        streams[GOLD_ACTORS] = run(GOLD_MENTION_LABELS, True, "given gold actors")
-    return info, streams
+    streams = {s: run(copy, *args) for (s, args), copy in zip(wanted.items(), copies[1:],
+                                                               strict=True)}
+    return info, streams, copies[0]
 
 
 @dataclass
@@ -163,7 +189,7 @@ def run_evaluation(target: str, *, predictions: Path | None = None,
     if predictions is None and not name:
         raise StandoffError(f"{target!r} names no model version", field="TARGET",
                             hint="pass TASK/VERSION, or TASK with --predictions FILE")
-    gold = load_gold(data, paths, corpus_dir)
+    gold = open_gold(data, paths, corpus_dir)
     scorer = scorer_for(task, gold)
     label = "EVENT" if gold.plover else TASK_LABELS[task]
     if predictions is not None:
@@ -176,32 +202,43 @@ def run_evaluation(target: str, *, predictions: Path | None = None,
             streams[GOLD_ACTORS] = read_predictions(Path(gold_actor_predictions))
         name = name or predictions_name(Path(predictions))
         sources = {E2E: str(predictions), GOLD_ACTORS: str(gold_actor_predictions)}
+        gold_docs = gold.documents()
     else:
-        model, streams = _model_predictions(target, models_dir, gold, scorer.settings, progress)
+        model, streams, gold_docs = _model_predictions(target, models_dir, gold,
+                                                       scorer.settings)
         name = model["version"]
         sources = {s: f"model {model['ref']}" for s in streams}
-    preds, warnings = {}, []
-    for setting, stream in streams.items():
+    out = Path(out) if out else default_report_dir(paths, task, name, gold.name)
+    settings = tuple(s for s in scorer.settings if s in streams)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # what grows with the documents waits on disk beside the report, not in memory
+    with tempfile.TemporaryDirectory(prefix=".standoff-eval-", dir=out.parent) as spill_dir:
+        table, spill = spilled_tables(scorer, settings, Path(spill_dir), max_errors)
+        scored = Scored(scorer, settings, table, spill=spill)
         # a model that finds nothing scores zero honestly; a file without the task's spans
         # is more likely the wrong file, so only files need --allow-empty
-        preds[setting], more = collect_predictions(stream, gold, label, sources[setting],
-                                                   allow_missing, allow_empty or bool(model))
-        warnings.extend(more)
-    scored = score_documents(scorer, gold.documents, preds, len(gold.documents), progress)
-    summary = summarize(scored, resamples, seed)
-    summary.update({
-        "task": task, "name": name, "model": model,
-        "predictions": {s: sources[s] for s in streams} if model is None else None,
-        "data": {"name": gold.name, "source": gold.source, "documents": len(gold.documents),
-                 "gold_hash": gold.content_hash()},
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "warnings": warnings,
-    })
-    if summary["scorer"] == "plover" and not summary["context"].get("roles_predicted"):
-        warnings.append("the model predicted no source/target relations, so the actor-pair "
-                        "figures are zero by construction")
-    out = Path(out) if out else default_report_dir(paths, task, name, gold.name)
-    write_report_dir(out, summary, scored, max_errors)
+        checks = new_checks({s: streams[s] for s in settings}, sources, Path(spill_dir),
+                            allow_empty or bool(model))
+        try:
+            done = score_stream(scored, gold, gold_docs, checks, label, allow_missing,
+                                progress)
+        finally:
+            for c in checks.values():
+                c.join.close()
+        warnings = done.warnings
+        summary = summarize(scored, resamples, seed)
+        summary.update({
+            "task": task, "name": name, "model": model,
+            "predictions": {s: sources[s] for s in streams} if model is None else None,
+            "data": {"name": gold.name, "source": gold.source, "documents": done.documents,
+                     "gold_hash": done.gold_hash},
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "warnings": warnings,
+        })
+        if summary["scorer"] == "plover" and not summary["context"].get("roles_predicted"):
+            warnings.append("the model predicted no source/target relations, so the actor-pair "
+                            "figures are zero by construction")
+        write_report_dir(out, summary, scored, max_errors)
     return Outcome(out, summary, warnings)
 
 
@@ -214,19 +251,28 @@ def write_report_dir(out: Path, summary: dict[str, Any], scored: Scored,
     from standoff.eval.report_html import render_html
     from standoff.eval.report_md import render_markdown
 
-    items = sorted(scored.items, key=lambda i: (i.kind, i.doc, i.offset, i.key, i.outcome))
+    if scored.spill is not None:
+        items: Sequence[Item] = ShownErrors(scored.spill.shown(), scored.spill.error_counts)
+    else:
+        items = sorted(scored.items, key=lambda i: (i.kind, i.doc, i.offset, i.key, i.outcome))
     with atomic_dir(out) as tmp:
         tmp.chmod(0o755)  # mkdtemp makes 0700; reports are meant to be read by others
         (tmp / "metrics.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
                                           encoding="utf-8")
-        buf = io.BytesIO()
-        np.savez_compressed(buf, matrix=scored.table.matrix,
-                            columns=np.array(scored.table.columns, dtype=str),
-                            documents=np.array(scored.table.doc_ids, dtype=str))
-        (tmp / "counts.npz").write_bytes(buf.getvalue())
-        with (tmp / "items.jsonl").open("w", encoding="utf-8") as handle:
-            for item in items:
-                handle.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+        if isinstance(scored.table, DiskCountTable):
+            scored.table.write_npz(tmp / "counts.npz")
+        else:
+            buf = io.BytesIO()
+            np.savez_compressed(buf, matrix=scored.table.matrix,
+                                columns=np.array(scored.table.columns, dtype=str),
+                                documents=np.array(scored.table.doc_ids, dtype=str))
+            (tmp / "counts.npz").write_bytes(buf.getvalue())
+        if scored.spill is not None:
+            scored.spill.write_jsonl(tmp / "items.jsonl")
+        else:
+            with (tmp / "items.jsonl").open("w", encoding="utf-8") as handle:
+                for item in items:
+                    handle.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
         (tmp / "report.md").write_text(render_markdown(summary, items, max_errors),
                                        encoding="utf-8")
         (tmp / "report.html").write_text(render_html(summary, items, max_errors),

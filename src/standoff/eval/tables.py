@@ -94,7 +94,11 @@ def all_rows(summary: dict[str, Any]) -> list[list[str]]:
 
 
 def errors_by_kind(items: Iterable[Item], limit: int) -> list[tuple[str, int, list[Item]]]:
-    """(kind, how many errors, the first `limit` of them), false negatives first."""
+    """(kind, how many errors, the first `limit` of them), false negatives first.
+
+    `items` may be a sample that knows the full counts (`error_counts`, by kind), as a
+    streamed evaluation keeps only the first errors of each kind."""
+    counts = getattr(items, "error_counts", None)
     grouped: dict[str, list[Item]] = {}
     for item in items:
         if item.outcome in ("fp", "fn"):
@@ -103,7 +107,7 @@ def errors_by_kind(items: Iterable[Item], limit: int) -> list[tuple[str, int, li
     for kind in sorted(grouped, key=lambda k: list(KIND_NAMES).index(k) if k in KIND_NAMES
                        else 99):
         found = sorted(grouped[kind], key=lambda i: (i.outcome != "fn", i.doc, i.offset))
-        out.append((kind, len(found), found[:limit]))
+        out.append((kind, counts[kind] if counts else len(found), found[:limit]))
     return out
 
 

@@ -1,0 +1,256 @@
+"""Evaluation in constant memory: gold and predictions stream past once, side by side.
+
+What grows with the number of documents goes to a temporary folder on disk instead of
+memory: the per-document count rows (read back in blocks by the bootstrap), the items
+(copied into items.jsonl at the end) and predictions that arrive before their gold
+document (a SQLite table, only when the predictions are in another order than the gold).
+Memory holds one document per stream, the ids of matched predictions, and for the
+reports the first `max_errors` errors of each kind.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import sqlite3
+import zipfile
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import numpy as np
+
+from standoff.core.errors import StandoffError
+from standoff.core.io import document_json
+from standoff.core.model import Document
+from standoff.eval.base import Item
+
+BLOCK_ROWS = 4096  # count rows kept in memory before they go to disk
+
+
+class DiskCountTable:
+    """A CountTable whose rows live in a file: int32 rows, appended in blocks."""
+
+    def __init__(self, columns: list[str], folder: Path) -> None:
+        self.columns = list(columns)
+        self.index = {name: i for i, name in enumerate(self.columns)}
+        self.path = Path(folder) / "counts.i32"
+        self.ids_path = Path(folder) / "documents.txt"
+        self._rows = open(self.path, "wb")  # noqa: SIM115 (closed in flush_all)
+        self._ids = open(self.ids_path, "w", encoding="utf-8")  # noqa: SIM115
+        self._buffer = np.zeros((BLOCK_ROWS, len(self.columns)), dtype=np.int32)
+        self._filled = 0
+        self.n = 0
+        self.longest_id = 1
+        self.totals = np.zeros(len(self.columns), dtype=np.int64)
+        self.nonzero = np.zeros(len(self.columns), dtype=bool)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def add(self, doc_id: str, counts: Mapping[str, int]) -> None:
+        row = self._buffer[self._filled]
+        row[:] = 0
+        for name, value in counts.items():
+            row[self.index[name]] += value
+        self._filled += 1
+        self.n += 1
+        self._ids.write(doc_id.replace("\n", " ") + "\n")
+        self.longest_id = max(self.longest_id, len(doc_id))
+        if self._filled == BLOCK_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        block = self._buffer[:self._filled]
+        self.totals += block.sum(axis=0, dtype=np.int64)
+        self.nonzero |= block.any(axis=0)
+        self._rows.write(block.tobytes())
+        self._filled = 0
+
+    def close(self) -> None:
+        if not self._rows.closed:
+            self._flush()
+            self._rows.close()
+            self._ids.close()
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """The rows, BLOCK_ROWS at a time, in document order."""
+        self.close()
+        width = len(self.columns) * 4
+        with open(self.path, "rb") as handle:
+            while chunk := handle.read(BLOCK_ROWS * width):
+                yield np.frombuffer(chunk, dtype=np.int32).reshape(-1, len(self.columns))
+
+    def doc_ids(self) -> Iterator[str]:
+        self.close()
+        with open(self.ids_path, encoding="utf-8") as handle:
+            for line in handle:
+                yield line.rstrip("\n")
+
+    def write_npz(self, target: Path) -> None:
+        """counts.npz as `np.savez_compressed` writes it, without the matrix in memory."""
+        self.close()
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            _write_npy(zf, "matrix", np.dtype("<i8"), (self.n, len(self.columns)),
+                       (b.astype("<i8").tobytes() for b in self.blocks()))
+            columns = np.array(self.columns, dtype=str)
+            _write_npy(zf, "columns", columns.dtype, columns.shape, iter([columns.tobytes()]))
+            dtype = np.dtype(f"<U{self.longest_id}")
+            ids = _batched_ids(self.doc_ids(), dtype)
+            _write_npy(zf, "documents", dtype, (self.n,), ids)
+
+
+def _batched_ids(ids: Iterator[str], dtype: np.dtype) -> Iterator[bytes]:
+    batch: list[str] = []
+    for doc_id in ids:
+        batch.append(doc_id)
+        if len(batch) == BLOCK_ROWS:
+            yield np.array(batch, dtype=dtype).tobytes()
+            batch = []
+    if batch:
+        yield np.array(batch, dtype=dtype).tobytes()
+
+
+def _write_npy(zf: zipfile.ZipFile, name: str, dtype: np.dtype, shape: tuple[int, ...],
+               chunks: Iterator[bytes]) -> None:
+    header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False,
+              "shape": shape}
+    with zf.open(f"{name}.npy", "w", force_zip64=True) as out:
+        np.lib.format.write_array_header_1_0(out, header)
+        for chunk in chunks:
+            out.write(chunk)
+
+
+# -- items ---------------------------------------------------------------------------------
+
+
+class _Ranked:
+    """An item ordered for the reports: false negatives first, then document and offset
+    (as tables.errors_by_kind orders them), reversed so heapq keeps the first ones."""
+
+    __slots__ = ("key", "item")
+
+    def __init__(self, item: Item) -> None:
+        self.item = item
+        self.key = (item.outcome != "fn", item.doc, item.offset, item.key, item.outcome)
+
+    def __lt__(self, other: _Ranked) -> bool:
+        return self.key > other.key
+
+
+class ItemSpill:
+    """Items written to one file per kind as they come; the reports keep the first
+    `limit` errors of each kind (and how many there were)."""
+
+    def __init__(self, folder: Path, limit: int) -> None:
+        self.folder = Path(folder)
+        self.limit = limit
+        self.files: dict[str, object] = {}
+        self.outcomes: Counter = Counter()
+        self.error_counts: Counter = Counter()
+        self._shown: dict[str, list[_Ranked]] = {}
+
+    def add(self, items: list[Item]) -> None:
+        for item in sorted(items, key=lambda i: (i.kind, i.offset, i.key, i.outcome)):
+            handle = self.files.get(item.kind)
+            if handle is None:
+                handle = self.files[item.kind] = open(  # noqa: SIM115 (closed in close)
+                    self.folder / f"items-{len(self.files):03d}.jsonl", "w", encoding="utf-8")
+            handle.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+            self.outcomes[f"{item.kind}.{item.outcome}"] += 1
+            if item.outcome in ("fp", "fn"):
+                self._keep(item)
+
+    def _keep(self, item: Item) -> None:
+        self.error_counts[item.kind] += 1
+        heap = self._shown.setdefault(item.kind, [])
+        if len(heap) < self.limit:
+            heapq.heappush(heap, _Ranked(item))
+        elif self.limit and _Ranked(item).key < heap[0].key:
+            heapq.heapreplace(heap, _Ranked(item))
+
+    def close(self) -> None:
+        for handle in self.files.values():
+            handle.close()
+
+    def write_jsonl(self, target: Path) -> None:
+        """All items, by kind, then in gold document order (for a corpus: by id)."""
+        self.close()
+        with open(target, "wb") as out:
+            for kind in sorted(self.files):
+                with open(self.files[kind].name, "rb") as handle:
+                    while chunk := handle.read(1 << 20):
+                        out.write(chunk)
+
+    def shown(self) -> list[Item]:
+        """The errors the reports list: for each kind, its first `limit`."""
+        out = []
+        for heap in self._shown.values():
+            out.extend(r.item for r in sorted(heap, key=lambda r: r.key))
+        return out
+
+
+# -- predictions matched to gold as it streams past ---------------------------------------------
+
+
+class PredictionJoin:
+    """Predictions matched to gold documents as the gold streams past.
+
+    Predictions in the gold's order (as `standoff predict` writes them) match one by one.
+    Any other order works too: predictions read before their gold document wait in a
+    SQLite table on disk, so memory holds only their ids.
+    """
+
+    def __init__(self, pairs: Iterator[tuple[str, Document]], folder: Path) -> None:
+        self.pairs = iter(pairs)
+        self.folder = Path(folder)
+        self.seen: set[str] = set()
+        self.duplicates: list[StandoffError] = []
+        self.count = 0
+        self._db: sqlite3.Connection | None = None
+
+    def take(self, doc_id: str) -> tuple[str, Document] | None:
+        """The prediction for `doc_id` with where it was read, or None."""
+        if self._db is not None:
+            row = self._db.execute("SELECT at, doc FROM waiting WHERE id = ?",
+                                   (doc_id,)).fetchone()
+            if row is not None:
+                self._db.execute("DELETE FROM waiting WHERE id = ?", (doc_id,))
+                return row[0], Document.model_validate_json(row[1])
+        for where, doc in self._fresh():
+            if doc.id == doc_id:
+                return where, doc
+            self._wait(where, doc)
+        return None
+
+    def _fresh(self) -> Iterator[tuple[str, Document]]:
+        for where, doc in self.pairs:
+            if doc.id in self.seen:
+                self.duplicates.append(StandoffError(
+                    "a second prediction for this document", file=where, record=doc.id,
+                    hint="keep one line per document"))
+                continue
+            self.seen.add(doc.id)
+            self.count += 1
+            yield where, doc
+
+    def _wait(self, where: str, doc: Document) -> None:
+        if self._db is None:
+            self._db = sqlite3.connect(self.folder / f"waiting-{id(self)}.sqlite")
+            self._db.execute("PRAGMA journal_mode = OFF")
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.execute("CREATE TABLE waiting (id TEXT PRIMARY KEY, at TEXT, doc TEXT)")
+        self._db.execute("INSERT INTO waiting VALUES (?, ?, ?)", (doc.id, where,
+                                                                  document_json(doc)))
+
+    def leftovers(self) -> Iterator[tuple[str, Document]]:
+        """Predictions no gold document asked for: those waiting, then the rest."""
+        if self._db is not None:
+            for at, doc in self._db.execute("SELECT at, doc FROM waiting ORDER BY rowid"):
+                yield at, Document.model_validate_json(doc)
+        yield from self._fresh()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
