@@ -74,15 +74,37 @@ def predict_cmd(
                                           "train/dev/test of the corpus")],
     out: Annotated[Path | None, typer.Option(help="Output JSONL (default predictions/"
                                              "TASK-VERSION-INPUT.jsonl)")] = None,
-    batch_size: Annotated[int, typer.Option(help="Documents per batch")] = 64,
+    batch_size: Annotated[int, typer.Option(help="Documents per batch (spaCy nlp.pipe "
+                                            "batch; also the unit sent to a worker)")] = 64,
     gold_mentions: Annotated[bool, typer.Option(
         help="Keep the input's gold ACTOR/EVENT spans and predict relations over them")]
     = False,
     corpus: CorpusOpt = None,
+    workers: Annotated[int, typer.Option(help="Processes on this machine (local), or Dask "
+                                         "workers of a local cluster")] = 1,
+    engine: Annotated[str, typer.Option(help="local or dask")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address, e.g. tcp://HOST:8786 (default: a LocalCluster on "
+             "127.0.0.1)")] = None,
+    shard_size: Annotated[int | None, typer.Option(
+        help="Documents per output shard when --out is a folder [default: 1000]")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue a killed run into the same --out "
+                                         "folder, skipping finished shards")] = False,
+    on_error: Annotated[str, typer.Option(help="A malformed input record: skip (reported "
+                                          "with file:line) or stop")] = "stop",
 ) -> None:
-    """Predict with a trained model; writes documents in the corpus format, atomically."""
-    from standoff.models.predict import predict_to_file
+    """Predict with a trained model; writes documents in the corpus format, atomically.
 
+    --out DIR writes shards and a manifest (resumable); --out FILE.jsonl one file. Input
+    may also be .jsonl.gz, Parquet, a saved HF dataset, or an fsspec URL."""
+    from standoff.models.predict import predict_to_file
+    from standoff.models.scale import ScaleOptions, predict_command, uses_scale
+
+    opts = ScaleOptions(batch_size, workers, engine, scheduler, shard_size or 1000, resume,
+                        on_error, gold_mentions)
+    if uses_scale(source, out, opts, shard_size is not None):
+        predict_command(model, source, out, opts, project(), corpus, console)
+        return
     summary = predict_to_file(model, source, out, batch_size, gold_mentions, project(),
                               corpus_dir=corpus, console=console)
     console.print(f"{summary.model}: {summary.documents} documents, {summary.spans} spans, "
