@@ -262,3 +262,52 @@ def _counted(docs: Iterable[Document], summary: ScaleSummary,
 def _progress(ref: str, console: Console | None) -> Progress:
     return Progress(TextColumn(f"predicting {ref}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=console, transient=False)
+
+
+# -- what `standoff predict` runs --------------------------------------------------------------
+
+
+def plain_input(source: str) -> bool:
+    """Inputs `standoff predict` read before this module existed (`models.inputs`)."""
+    path = Path(source)
+    if "://" in source:
+        return False
+    if source in SPLITS and not path.exists():
+        return True
+    if path.is_dir():
+        return (path / "documents.jsonl").is_file() or input_kind(source) == "text"
+    return path.suffix in (".jsonl", ".json", ".txt") or not path.exists()
+
+
+def uses_scale(source: str, out: Path | None, opts: ScaleOptions, shard_size_given: bool
+               ) -> bool:
+    """Whether a `standoff predict` call needs this module; without any of its options
+    the command behaves exactly as it always did (models.predict.predict_to_file)."""
+    return (opts.workers > 1 or opts.engine != "local" or opts.scheduler is not None
+            or opts.resume or opts.on_error != "stop" or shard_size_given
+            or (out is not None and _sharded_out(Path(out))) or not plain_input(source))
+
+
+def default_out(paths: ProjectPaths, model_ref: str, name: str) -> Path:
+    task, version = model_ref.split("/", 1)
+    return paths.root / "predictions" / f"{task}-{version}-{name}.jsonl"
+
+
+def predict_command(ref: str, source: str, out: Path | None, opts: ScaleOptions,
+                    paths: ProjectPaths, corpus_dir: Path | None, console: Console,
+                    ) -> ScaleSummary:
+    """`standoff predict` with scale options: default output name, then `predict_scaled`."""
+    if out is None:
+        model_ref, _, _ = model_identity(ref, paths.models)
+        plain = Path(urlparse(source).path.rstrip("/")).name.split(".")[0] or "input"
+        out = default_out(paths, model_ref, plain)
+    summary = predict_scaled(ref, source, out, opts, paths, corpus_dir, console=console)
+    for line in summary.skipped[:20]:
+        console.print(f"[yellow]skipped[/] {line}", highlight=False, soft_wrap=True)
+    if len(summary.skipped) > 20:
+        console.print(f"[yellow]... and {len(summary.skipped) - 20} more skipped records[/]")
+    resumed = f" (resumed after {summary.resumed_from})" if summary.resumed_from else ""
+    console.print(f"{summary.model}: {summary.documents} documents{resumed}, {summary.spans} "
+                  f"spans, {summary.relations} relations, {len(summary.skipped)} skipped "
+                  f"-> {summary.out}", highlight=False)
+    return summary
