@@ -35,7 +35,7 @@ run: $(STAMP)
 	$(BIN)/standoff corpus build
 	$(BIN)/standoff corpus validate
 	$(BIN)/standoff corpus stats
-	$(BIN)/standoff train all --model all
+	$(BIN)/standoff train all --model all --jobs 2
 	$(BIN)/standoff eval run-all --data test
 	test ! -f $(PLOVER) || $(BIN)/standoff eval run-all --task events --data plover:$(PLOVER)
 	$(BIN)/standoff eval compare-best

@@ -24,7 +24,10 @@ REPO = Path(__file__).resolve().parents[2]
 SEED_ID = "000_f9c8955652b849b6"
 TASKS = ("events", "actors", "blame", "stance")
 FAMILIES = ("rules", "sklearn", "spacy")
-FAST = {"spacy": ["training.max_epochs=4", "training.eval_frequency=20"]}
+# few epochs and small batches: enough updates on a small corpus, in seconds
+FAST = {"spacy": ["training.max_epochs=6", "training.eval_frequency=10",
+                  'overrides={"training.batcher.size.start": 100, '
+                  '"training.batcher.size.stop": 300}']}
 
 
 def seed_document(split: str = "train") -> Document:

@@ -42,28 +42,37 @@ def train_cmd(
     retrain: Annotated[bool, typer.Option(
         help="Train even when a model from the same code, data, config and seed exists")]
     = False,
+    jobs: Annotated[int, typer.Option(help="Models trained at once, in separate processes")]
+    = 1,
 ) -> None:
     """Train on the corpus train split, select on dev, write models/TASK/VERSION/.
 
     Without --version, a model identical in code, data, config and seed is reused (training
     is deterministic), so re-running `make run` retrains only what changed."""
-    from standoff.models.training import train_many
+    from standoff.models.registry import DEFAULT_FAMILIES, family_names
+    from standoff.models.tasks import TASK_NAMES
+    from standoff.models.training import expand, train_many
 
     paths = project()
+    count = len(expand(task, TASK_NAMES, "task")) * len(
+        expand(model, family_names(), "family", DEFAULT_FAMILIES))
     table = Table(title="trained models")
     for col in ("model", "family", "dev headline", "value", "seconds"):
         table.add_column(col, justify="right" if col in ("value", "seconds") else "left")
-
-    def done(r) -> None:
-        verb = "[cyan]up to date[/]" if r.reused else "[green]trained[/]"
-        console.print(f"{verb} {r.task}/{r.version}: {r.headline} = {_fmt(r.value)} "
-                      f"({r.seconds:.1f} s) -> {r.path}")
-        table.add_row(f"{r.task}/{r.version}", r.family, r.headline or "", _fmt(r.value),
-                      f"{r.seconds:.1f}")
-
     with rich_bar(console) as bar, using(RichTrainingProgress(bar)):
+        overall = bar.add_task(f"{count} model(s)", total=count)
+
+        def done(r) -> None:
+            verb = "[cyan]up to date[/]" if r.reused else "[green]trained[/]"
+            bar.console.print(f"{verb} {r.task}/{r.version}: {r.headline} = {_fmt(r.value)} "
+                              f"({r.seconds:.1f} s) -> {r.path}")
+            bar.advance(overall)
+            table.add_row(f"{r.task}/{r.version}", r.family, r.headline or "", _fmt(r.value),
+                          f"{r.seconds:.1f}")
+
         results = train_many(task, model, corpus or paths.corpus, paths.models, version, config,
-                             overrides, seed, fraction, on_done=done, reuse=not retrain)
+                             overrides, seed, fraction, on_done=done, reuse=not retrain,
+                             jobs=jobs)
     if len(results) > 1:
         console.print(table)
 

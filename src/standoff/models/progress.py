@@ -27,8 +27,8 @@ class RichTrainingProgress(TrainingProgress):
         self.task_id = None
 
     def stage(self, name: str, total: float | None = None) -> None:
-        if self.task_id is not None:
-            self.progress.update(self.task_id, completed=self.progress.tasks[-1].total or 1)
+        if self.task_id is not None:  # finished stages make way: one bar per running stage
+            self.progress.remove_task(self.task_id)
         self.task_id = self.progress.add_task(name, total=total or 1)
 
     def update(self, completed: float) -> None:
