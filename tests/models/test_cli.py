@@ -4,6 +4,7 @@ train-curve, and clear errors for bad input."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,17 @@ def test_train_curve_prints_and_plots(project: Path, cli) -> None:
     assert "learning curve" in result.output
     # curve models are thrown away: nothing new is listed
     assert json.loads(cli("models", "list", "--json").output) == []
+
+
+@pytest.mark.slow
+def test_identical_training_is_reused_and_jobs_run_in_parallel(project: Path, cli) -> None:
+    first = cli("train", "actors,events", "--model", "rules,sklearn", "--jobs", "2")
+    assert first.exit_code == 0, first.output
+    assert len(re.findall(r"trained (actors|events)/", first.output)) == 4
+    for task in ("actors", "events"):
+        for family in ("rules", "sklearn"):
+            assert (project / "models" / task / f"{family}-1" / "manifest.json").is_file()
+    again = cli("train", "actors", "--model", "rules")
+    assert again.exit_code == 0 and "up to date actors/rules-1" in again.output
+    forced = cli("train", "actors", "--model", "rules", "--retrain")
+    assert forced.exit_code == 0 and "trained actors/rules-2" in forced.output
