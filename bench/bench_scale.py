@@ -157,6 +157,8 @@ def main() -> None:
     sizes = sorted(set(args.sizes + ([100_000] if args.big else [])))
     docs = read_documents(args.corpus / "documents.jsonl")
     families = args.families.split(",")
+    args.models.mkdir(parents=True, exist_ok=True)
+    (args.models / ".gitignore").write_text("*\n")  # trained here, never committed
     refs = ensure_models(args.corpus, args.models, families)
     console.print(f"[dim]models ready in {args.models}[/]")
     results: dict = {"sizes": sizes, "sample": args.sample}
