@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from standoff.core.model import Document
@@ -37,7 +37,12 @@ class Item:
     note: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # what dataclasses.asdict gives, built directly: asdict's deep copy was a third of
+        # the time of a streamed evaluation
+        return {"kind": self.kind, "doc": self.doc, "key": self.key, "outcome": self.outcome,
+                "label": self.label, "sentence": self.sentence, "text": self.text,
+                "offset": self.offset, "marks": [list(m) for m in self.marks],
+                "note": self.note}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Item:
