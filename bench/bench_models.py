@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         help="spaCy config override, e.g. training.max_epochs=5")
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=150)  # a readable table in logs, too
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
         corpus = pick_corpus(args.corpus, Path(tmp), console)
         console.print(bench(corpus, args.tasks.split(","), args.families.split(","),

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from standoff.cli.common import console, handle_errors, project
@@ -168,16 +169,17 @@ def list_cmd(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title="models")
+    table = Table(title="models", box=box.SIMPLE_HEAD)
     table.add_column("model", no_wrap=True)
-    for col in ("family", "created", "data", "dev headline", "value", "aliases"):
-        table.add_column(col, overflow="fold")
+    for col in ("family", "created", "data", "dev metric", "value", "aliases"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("value", "created"),
+                         justify="right" if col == "value" else "left")
     for r in rows:
         if "error" in r:
             table.add_row(f"{r['task']}/{r['version']}", "[red]broken[/]", r["error"][:60],
                           "", "", "", "")
             continue
-        table.add_row(f"{r['task']}/{r['version']}", r["family"], r["created"][:16],
+        table.add_row(f"{r['task']}/{r['version']}", r["family"], r["created"][:10],
                       r["corpus_hash"][:8], r["headline"] or "", _fmt(r["value"]),
                       ", ".join(r["aliases"]))
     console.print(table if rows else "no trained models yet: try `standoff train all -m all`")
