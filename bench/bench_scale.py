@@ -115,7 +115,19 @@ def run_child(kind: str, rest: list[str]) -> None:
                                  progress=False)
         done = outcome.summary["data"]["documents"]
     print(json.dumps({"seconds": time.perf_counter() - start, "documents": done,
-                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "maxrss_mb": peak_rss_mb()}))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS. Not ru_maxrss: Linux carries it over from the parent
+    across fork+exec, so a child of a big parent would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def engines(ref: str, models: Path, archive: Path, work: Path) -> list[tuple[str, float]]:
