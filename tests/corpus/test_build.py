@@ -68,3 +68,16 @@ def test_unannotated_seeds_are_reported_not_built(project: Path, cli) -> None:
     result = cli("corpus", "build", "--no-hf")
     assert result.exit_code == 0 and "extra" in result.output
     assert len(read_documents(project / "corpus" / "documents.jsonl")) == 1
+
+
+def test_committed_corpus_matches_its_sources(tmp_path: Path) -> None:
+    """corpus/documents.jsonl is what seeds/ + annotation/gold/ build to (no drift)."""
+    from standoff.core.paths import ProjectPaths
+    from standoff.corpus.build import build_corpus
+    from tests.corpus.conftest import REPO
+
+    result = build_corpus(ProjectPaths(REPO), out=tmp_path / "c", hf=False)
+    assert result.documents >= 61
+    rebuilt = (tmp_path / "c" / "documents.jsonl").read_bytes()
+    assert rebuilt == (REPO / "corpus" / "documents.jsonl").read_bytes(), \
+        "corpus/ is stale: run `standoff corpus build` and commit corpus/"
