@@ -63,3 +63,14 @@ def test_missing_and_stray_predictions_still_named(project: Path, tmp_path: Path
                           allow_missing=True, resamples=20, progress=False)
     assert any("1 gold document(s) had no prediction" in w for w in done.warnings)
     assert json.loads((tmp_path / "r" / "metrics.json").read_text())["data"]["documents"] == 6
+
+
+def test_eval_run_with_two_workers_equals_one_process(project: Path, tmp_path: Path) -> None:
+    """`eval run --workers 2`: predictions from two real processes, same figures and errors."""
+    common = dict(data="dev", resamples=200, seed=1, progress=False)
+    one = run_evaluation("blame/rules-1", out=tmp_path / "one", **common)
+    two = run_evaluation("blame/rules-1", out=tmp_path / "two", workers=2, **common)
+    assert two.summary["metrics"] == one.summary["metrics"]
+    assert two.summary["errors"] == one.summary["errors"]
+    assert (tmp_path / "two" / "items.jsonl").read_text() == \
+        (tmp_path / "one" / "items.jsonl").read_text()

@@ -57,6 +57,8 @@ def run_cmd(
     allow_empty: Annotated[bool, typer.Option(
         help="Score predictions that hold nothing for this task")] = False,
     max_errors: Annotated[int, typer.Option(help="Errors listed per kind in reports")] = 100,
+    workers: Annotated[int, typer.Option(
+        help="Processes predicting for a model version (the model loaded once in each)")] = 1,
 ) -> None:
     """Score one model version or predictions file; write metrics.json and the reports."""
     from standoff.eval.runner import run_evaluation
@@ -65,7 +67,7 @@ def run_cmd(
         target, predictions=predictions, gold_actor_predictions=predictions_gold_actors,
         data=data, out=out, paths=project(), corpus_dir=corpus, models_dir=models_dir,
         resamples=resamples, seed=seed, allow_missing=allow_missing, allow_empty=allow_empty,
-        max_errors=max_errors)
+        max_errors=max_errors, workers=workers)
     _warn(outcome.warnings)
     console.print(_headline(outcome.summary))
     console.print(f"report: {outcome.out / 'report.html'}")

@@ -140,6 +140,7 @@ def summarize(scored: Scored, resamples: int = 1000, seed: int = 0,
 
 
 def _model_predictions(ref: str, models_dir: Path | None, gold: GoldSource, settings,
+                       workers: int = 1,
                        ) -> tuple[dict[str, Any], dict[str, Iterator], Iterator[Document]]:
     """The model's predictions per setting, made while the gold streams past (one copy of
     the gold per stream, `tee`d: they stay within a batch of each other)."""
@@ -160,12 +161,26 @@ def _model_predictions(ref: str, models_dir: Path | None, gold: GoldSource, sett
     def run(docs: Iterator[Document], keep: frozenset[str], gold_mentions: bool,
             label: str) -> Iterator:
         inputs = (input_view(d, keep) for d in docs)
-        for doc in model.predict(inputs, gold_mentions=gold_mentions):
+        predicted = model.predict(inputs, gold_mentions=gold_mentions) if workers <= 1 \
+            else _predict_in_processes(info["ref"], model.path.parent.parent, inputs,
+                                       gold_mentions, workers)
+        for doc in predicted:
             yield f"model {info['ref']} ({label})", doc
 
     streams = {s: run(copy, *args) for (s, args), copy in zip(wanted.items(), copies[1:],
                                                                strict=True)}
     return info, streams, copies[0]
+
+
+def _predict_in_processes(ref: str, models_dir: Path, inputs: Iterator[Document],
+                          gold_mentions: bool, workers: int) -> Iterator[Document]:
+    """The same predictions, in input order, from `workers` processes (model loaded once
+    per process); scoring stays in this process."""
+    from standoff.core.parallel import ProcessorSpec
+    from standoff.models.scale import ScaleOptions, model_processor, predicted_stream
+
+    spec = ProcessorSpec(model_processor, (ref, str(models_dir), 64, gold_mentions, 1))
+    return predicted_stream(spec, inputs, ScaleOptions(workers=workers))
 
 
 @dataclass
@@ -181,7 +196,7 @@ def run_evaluation(target: str, *, predictions: Path | None = None,
                    corpus_dir: Path | None = None, models_dir: Path | None = None,
                    resamples: int = 1000, seed: int = 0, allow_missing: bool = False,
                    allow_empty: bool = False, max_errors: int = 100,
-                   progress: bool = True) -> Outcome:
+                   progress: bool = True, workers: int = 1) -> Outcome:
     """Score a model version (`TASK/VERSION`) or predictions files (`TASK[/NAME]`) and write
     the report folder; returns where it went and the summary written to metrics.json."""
     paths = paths or ProjectPaths.default()
@@ -205,7 +220,7 @@ def run_evaluation(target: str, *, predictions: Path | None = None,
         gold_docs = gold.documents()
     else:
         model, streams, gold_docs = _model_predictions(target, models_dir, gold,
-                                                       scorer.settings)
+                                                       scorer.settings, workers)
         name = model["version"]
         sources = {s: f"model {model['ref']}" for s in streams}
     out = Path(out) if out else default_report_dir(paths, task, name, gold.name)
