@@ -8,7 +8,6 @@ the documents they hold, so no document is written twice.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from standoff.core.errors import StandoffError
-from standoff.core.io import atomic_path, document_json, iter_documents, write_text_atomic
+from standoff.core.io import (
+    atomic_path,
+    document_json,
+    iter_documents,
+    sha256_file,
+    write_text_atomic,
+)
 from standoff.core.model import Document
 
 MANIFEST = "manifest.json"
@@ -58,7 +63,7 @@ class ShardWriter:
                 file=str(manifest), hint="use the same model, input and --shard-size")
         for shard in data.get("shards", []):
             path = self.out_dir / shard["name"]
-            if not path.exists() or _sha256(path) != shard["sha256"]:
+            if not path.exists() or sha256_file(path) != shard["sha256"]:
                 raise StandoffError("finished shard is missing or changed", file=str(path),
                                     hint="delete it and its manifest entry, or start afresh")
         self.shards = list(data.get("shards", []))
@@ -78,7 +83,7 @@ class ShardWriter:
             for doc in docs:
                 out.write(document_json(doc) + "\n")
         self.shards.append({"name": path.name, "documents": len(docs),
-                            "first": self.done_documents, "sha256": _sha256(path)})
+                            "first": self.done_documents, "sha256": sha256_file(path)})
         self._save(complete=False)
         return path
 
@@ -89,14 +94,6 @@ class ShardWriter:
         data = {"run": self.run, "shard_size": self.shard_size, "complete": complete,
                 "documents": self.done_documents, "shards": self.shards, **(extra or {})}
         write_text_atomic(self.out_dir / MANIFEST, json.dumps(data, indent=2) + "\n")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_sharded(out_dir: Path) -> Iterable[Document]:

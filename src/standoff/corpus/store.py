@@ -6,14 +6,13 @@ without the project that built it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from standoff.core.actors import ActorRegistry
 from standoff.core.errors import StandoffError
-from standoff.core.io import iter_documents
+from standoff.core.io import iter_documents, sha256_file
 from standoff.core.model import Document
 from standoff.core.schema import Schema
 
@@ -56,8 +55,4 @@ class Corpus:
 
     def content_hash(self) -> str:
         """sha256 of documents.jsonl: the version of the data a model was trained on."""
-        h = hashlib.sha256()
-        with self.documents_path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                h.update(chunk)
-        return h.hexdigest()
+        return sha256_file(self.documents_path)

@@ -6,14 +6,13 @@ model directory is caught on load instead of predicting garbage.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 from standoff.core.errors import StandoffError
-from standoff.core.io import write_text_atomic
+from standoff.core.io import sha256_file, write_text_atomic
 from standoff.models.tasks import TASK_NAMES
 
 MANIFEST = "manifest.json"
@@ -106,11 +105,7 @@ def resolve_ref(ref: str, models_dir: Path) -> tuple[str, str, Path]:
 
 
 def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sha256_file(path)
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
