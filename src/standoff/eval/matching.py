@@ -83,18 +83,25 @@ def _exactish(trues, preds, cands, min_pct, same_label: bool) -> SchemeResult:
                 break
             if near is None and _sufficient(p, t, min_pct):
                 near = ti
-        if hit is not None:
-            res.correct += 1
-            res.pairs.append((pi, hit, "correct"))
-            matched.add(hit)
-        elif near is not None:
-            res.incorrect += 1
-            res.pairs.append((pi, near, "incorrect"))
-            matched.add(near)
-        else:
-            res.spurious += 1
-            res.spurious_idx.append(pi)
+        _record(res, matched, pi, hit, near, "incorrect")
     return _missed(res, trues, matched)
+
+
+def _record(res: SchemeResult, matched: set[int], pi: int, hit: int | None,
+            near: int | None, near_outcome: str) -> None:
+    """Book prediction `pi`: an exact hit is correct, a near one counts as `near_outcome`
+    (incorrect or partial, by scheme), no candidate makes it spurious."""
+    if hit is not None:
+        res.correct += 1
+        res.pairs.append((pi, hit, "correct"))
+        matched.add(hit)
+    elif near is not None:
+        setattr(res, near_outcome, getattr(res, near_outcome) + 1)
+        res.pairs.append((pi, near, near_outcome))
+        matched.add(near)
+    else:
+        res.spurious += 1
+        res.spurious_idx.append(pi)
 
 
 def _partial(trues, preds, cands, min_pct) -> SchemeResult:
@@ -110,17 +117,7 @@ def _partial(trues, preds, cands, min_pct) -> SchemeResult:
                 break
             if near is None:
                 near = ti
-        if hit is not None:
-            res.correct += 1
-            res.pairs.append((pi, hit, "correct"))
-            matched.add(hit)
-        elif near is not None:
-            res.partial += 1
-            res.pairs.append((pi, near, "partial"))
-            matched.add(near)
-        else:
-            res.spurious += 1
-            res.spurious_idx.append(pi)
+        _record(res, matched, pi, hit, near, "partial")
     return _missed(res, trues, matched)
 
 
