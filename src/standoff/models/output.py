@@ -45,7 +45,9 @@ def build_output(doc: Document, mentions: list[Mention], links: list[Link],
     ids = IdMaker(m.span_id for m in mentions if m.span_id)
     span_ids: dict[Mention, str] = {}
     spans = []
-    for m in sorted(set(mentions), key=lambda m: (m.start, m.end, m.layer, m.label, m.attrs)):
+    # the span id breaks ties: two given spans may share offsets and attrs ("both sides")
+    for m in sorted(set(mentions), key=lambda m: (m.start, m.end, m.layer, m.label, m.attrs,
+                                                  m.span_id or "")):
         span_id = m.span_id or ids.new(ID_PREFIX.get(m.layer, "x"))
         span_ids[m] = span_id
         spans.append(Span(id=span_id, label=m.layer, start=m.start, end=m.end,
