@@ -29,7 +29,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from standoff.core.errors import StandoffError
 from standoff.core.io import write_jsonl_atomic
 from standoff.core.model import Document
-from standoff.core.parallel import ProcessorSpec, chunked, map_dask, map_local
+from standoff.core.parallel import ProcessorSpec, WorkerDied, chunked, map_dask, map_local
 from standoff.core.paths import ProjectPaths
 from standoff.core.records import input_view
 from standoff.core.schema import Schema
@@ -234,15 +234,34 @@ def predict_scaled(ref: str, source: str, out: Path, opts: ScaleOptions | None =
         bar_id = bar.add_task("docs", total=total, completed=summary.resumed_from)
         outputs = _counted(predicted_stream(spec, docs, opts), summary,
                            lambda: bar.advance(bar_id))
-        if writer is None:
-            write_jsonl_atomic(out, outputs)
-        else:
-            for shard in chunked(outputs, opts.shard_size):
-                writer.write(shard)
+        try:
+            if writer is None:
+                write_jsonl_atomic(out, outputs)
+            else:
+                for shard in chunked(outputs, opts.shard_size):
+                    writer.write(shard)
+        except WorkerDied as err:
+            raise _stopped_by_dead_worker(err, out, writer) from err
     summary.skipped = [f"{b.where}: {b.message}" for b in source_input.report.skipped]
     if writer is not None:
         writer.finish({"skipped": summary.skipped})
     return summary
+
+
+def _stopped_by_dead_worker(err: WorkerDied, out: Path, writer: ShardWriter | None
+                            ) -> StandoffError:
+    """The error a user sees: what died, what is kept, and how to continue."""
+    if writer is None:
+        return StandoffError(f"{err.message}; nothing was written (a .jsonl output is "
+                             "written at the end)", file=str(out),
+                             hint="run again; --out DIR writes shards that --resume can "
+                                  f"continue after. {err.hint or ''}".strip())
+    kept = (f"{len(writer.shards)} finished shards ({writer.done_documents} documents, "
+            f"{writer.shards[0]['name']} to {writer.shards[-1]['name']}) are kept"
+            if writer.shards else "no shard had finished")
+    return StandoffError(f"{err.message}; {kept}", file=str(out),
+                         hint="run the same command with --resume to continue after the "
+                              f"finished shards. {err.hint or ''}".strip())
 
 
 def _input_identity(source: str) -> str:
