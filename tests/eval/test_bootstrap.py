@@ -5,8 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import standoff.eval.bootstrap as bootstrap
 from standoff.eval.base import E2E
-from standoff.eval.bootstrap import _weights, bootstrap_intervals, paired_test
+from standoff.eval.bootstrap import (
+    bootstrap_blocks,
+    bootstrap_intervals,
+    paired_test,
+    resample_weights,
+)
 from standoff.eval.counts import prf_metrics
 from standoff.eval.events import EventsTask
 from standoff.eval.runner import score_documents
@@ -33,24 +39,76 @@ def test_same_seed_same_intervals_other_seed_other_intervals() -> None:
         assert iv.low <= iv.value <= iv.high and iv.low < iv.high
 
 
+def weights(n: int, resamples: int, seed: int = 0) -> np.ndarray:
+    return np.hstack(list(resample_weights(n, resamples, seed)))
+
+
 def test_weights_are_resamples_of_the_documents() -> None:
-    w = _weights(np.random.default_rng(0), 25, 200)
+    w = weights(25, 200)
     assert w.shape == (200, 25) and (w.sum(axis=1) == 25).all() and (w >= 0).all()
     assert 0.9 < w.mean() * 1.0 < 1.1 and (w == 0).any()  # some documents left out
+
+
+def test_block_by_block_weights_are_a_multinomial_bootstrap(monkeypatch) -> None:
+    """Cut into blocks of 7 documents (binomial split, then uniform picks), each
+    resample still draws n picks uniformly over all n documents: every document's
+    weight is Binomial(n, 1/n) (mean 1, variance 1 - 1/n), two documents' weights
+    covary by -1/n, and a document's chance of being left out is (1 - 1/n)^n."""
+    monkeypatch.setattr(bootstrap, "DOC_BLOCK", 7)
+    n, rows = 30, 20_000
+    w = weights(n, rows, seed=11)
+    assert w.shape == (rows, n) and (w.sum(axis=1) == n).all()
+    se = 4 / np.sqrt(rows)  # generous: four standard errors
+    assert np.abs(w.mean(axis=0) - 1).max() < 5 * se
+    assert abs(w.var(axis=0).mean() - (1 - 1 / n)) < se
+    cov = np.cov(w, rowvar=False)
+    assert abs(cov[~np.eye(n, dtype=bool)].mean() + 1 / n) < se
+    assert abs((w == 0).mean() - (1 - 1 / n) ** n) < se
+    # the first and the last block are treated alike: no position in the order is favoured
+    assert abs(w[:, :7].mean() - w[:, 28:].mean()) < 3 * se
 
 
 def test_vectorised_bootstrap_equals_a_plain_loop() -> None:
     m = counts(30, 1, 0.5)
     got = bootstrap_intervals(m, INDEX, METRICS, resamples=200, seed=3)
-    rng = np.random.default_rng(3)
     recalls = []
-    for _chunk in range(2):  # drawn in chunks of 100, like the harness
-        for row in _weights(rng, 30, 100):
-            picked = np.repeat(np.arange(30), row.astype(int))
-            tp, fn = m[picked, 0].sum(), m[picked, 2].sum()
-            recalls.append(tp / (tp + fn))
+    for row in weights(30, 200, seed=3):
+        picked = np.repeat(np.arange(30), row.astype(int))
+        tp, fn = m[picked, 0].sum(), m[picked, 2].sum()
+        recalls.append(tp / (tp + fn))
     low, high = np.percentile(recalls, [2.5, 97.5])
     assert got["m.recall"].low == pytest.approx(low) and got["m.recall"].high == pytest.approx(high)
+
+
+@pytest.mark.parametrize("rows_per_read", [1, 5, 64, 1000])
+def test_intervals_do_not_depend_on_how_the_rows_are_read(monkeypatch, rows_per_read) -> None:
+    """Rows from disk come in blocks of any size; the weights are drawn per fixed document
+    block and resample chunk, so the intervals are the same, bit for bit."""
+    monkeypatch.setattr(bootstrap, "DOC_BLOCK", 16)
+    monkeypatch.setattr(bootstrap, "CHUNK", 30)  # 250 resamples: 9 chunks, the last short
+    m = counts(100, 5, 0.6)
+    whole = bootstrap_intervals(m, INDEX, METRICS, resamples=250, seed=9)
+    parts = bootstrap_blocks(lambda: (m[i:i + rows_per_read] for i in range(0, 100,
+                                                                           rows_per_read)),
+                             100, m.sum(axis=0), m.any(axis=0), INDEX, METRICS, 250, 9)
+    assert parts == whole
+
+
+def test_memory_of_the_weights_does_not_grow_with_documents(monkeypatch) -> None:
+    """The largest weight matrix drawn at once is CHUNK x DOC_BLOCK, whatever n is."""
+    seen = []
+    real = bootstrap._block_weights
+
+    def spy(*args):
+        out = real(*args)
+        seen.append(out.shape)
+        return out
+
+    monkeypatch.setattr(bootstrap, "DOC_BLOCK", 50)
+    monkeypatch.setattr(bootstrap, "_block_weights", spy)
+    bootstrap_intervals(counts(1000, 6, 0.5), INDEX, METRICS, resamples=300, seed=0)
+    assert max(rows * cols for rows, cols in seen) == bootstrap.CHUNK * 50
+    assert len(seen) == 20 * 3  # 20 document blocks x 3 chunks of resamples
 
 
 def test_more_documents_narrower_interval() -> None:

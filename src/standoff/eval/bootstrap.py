@@ -1,9 +1,17 @@
 """Confidence intervals and paired significance tests, resampling documents.
 
 A resample of n documents is a vector of weights (how often each document was drawn),
-so the summed counts of 1000 resamples are one matrix product with the per-document
-count matrix. Resamples are drawn in fixed-size chunks from one seeded generator:
-the same seed gives the same intervals, whatever else runs.
+so the summed counts of many resamples are a matrix product with the per-document
+count matrix. The weights are drawn block by block over the documents, so memory holds
+CHUNK x DOC_BLOCK weights at a time, whatever n is: for a block of b of the m documents
+not yet visited, each resample puts Binomial(k, b/m) of its k remaining picks in the
+block, spread uniformly over the block's documents. Chained over the blocks this is
+exactly a multinomial draw of n picks over n documents: the usual bootstrap.
+
+Reproducibility: the draws of resample chunk c (CHUNK resamples) in document block j
+(DOC_BLOCK documents) come from their own generator, seeded by (seed, c, j). So the
+intervals depend on the counts, the seed and the number of resamples only: not on how
+the counts are read (memory, disk blocks of any size) nor on anything else that runs.
 
 Paired tests draw the same resamples (or the same swaps) for both versions, so
 document difficulty cancels out (Berg-Kirkpatrick et al. 2012; Noreen 1989 for
@@ -19,9 +27,11 @@ import numpy as np
 
 from standoff.eval.counts import Metric, Sums
 
-CHUNK = 100
-WEIGHTS_BUDGET = 4_000_000  # numbers drawn per step (x 8 bytes, twice)
+CHUNK = 100  # resamples drawn together
+DOC_BLOCK = 4096  # documents per block of weights: part of the random stream, keep it fixed
+WEIGHTS_BUDGET = CHUNK * DOC_BLOCK  # weights in memory at a time (x 8 bytes)
 METHODS = ("bootstrap", "randomization")
+_WEIGHTS, _SWAPS = 0, 1  # which random stream a generator serves
 
 
 @dataclass(frozen=True)
@@ -51,30 +61,80 @@ class PairedResult:
         return self.delta + self.tolerance < 0 and self.p_worse < alpha
 
 
-def _weights(rng: np.random.Generator, n: int, rows: int) -> np.ndarray:
-    """rows x n draw counts; each row sums to n (a bootstrap resample of the documents)."""
-    picks = rng.integers(0, n, size=(rows, n)) + (np.arange(rows) * n)[:, None]
-    return np.bincount(picks.ravel(), minlength=rows * n).reshape(rows, n).astype(float)
+def _rng(seed: int, stream: int, chunk: int, block: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream, chunk, block)))
 
 
-def _chunks(total: int, n: int = 0) -> Iterator[tuple[int, int]]:
-    """Resample rows per step: CHUNK, fewer when n is large so that the draws of one
-    step stay under WEIGHTS_BUDGET numbers. Drawing in smaller steps from the same
-    generator gives the same draws, so intervals do not depend on the step size."""
-    step = max(1, min(CHUNK, WEIGHTS_BUDGET // max(n, 1)))
-    for start in range(0, total, step):
-        yield start, min(step, total - start)
+def _block_weights(rng: np.random.Generator, left: np.ndarray, size: int,
+                   docs_left: int) -> np.ndarray:
+    """len(left) x size draw counts for the next `size` of `docs_left` documents; `left`
+    (picks each resample has not placed yet) is decreased by the picks placed here."""
+    here = left.copy() if size == docs_left else rng.binomial(left, size / docs_left)
+    left -= here
+    rows = len(left)
+    picks = rng.integers(0, size, size=int(here.sum())) + np.repeat(np.arange(rows) * size,
+                                                                    here)
+    return np.bincount(picks, minlength=rows * size).reshape(rows, size).astype(float)
+
+
+def _even_blocks(blocks: Iterable[np.ndarray], size: int) -> Iterator[np.ndarray]:
+    """The rows of `blocks` again, `size` at a time (the last block may be shorter)."""
+    pending: list[np.ndarray] = []
+    held = 0
+    for block in blocks:
+        while len(block):
+            take = min(size - held, len(block))
+            pending.append(block[:take])
+            held += take
+            block = block[take:]
+            if held == size:
+                yield np.concatenate(pending)
+                pending, held = [], 0
+    if held:
+        yield np.concatenate(pending)
+
+
+def resample_weights(n: int, resamples: int, seed: int = 0) -> Iterator[np.ndarray]:
+    """The bootstrap weights as `resampled_sums` draws them: a resamples x b matrix per
+    block of documents. For tests and small n; the harness never holds them all."""
+    left = np.full(resamples, n, dtype=np.int64)
+    for j, start in enumerate(range(0, n, DOC_BLOCK)):
+        size = min(DOC_BLOCK, n - start)
+        yield np.vstack([_block_weights(_rng(seed, _WEIGHTS, c, j), left[at:at + CHUNK], size,
+                                        n - start) for c, at in enumerate(range(0, resamples,
+                                                                                CHUNK))])
+
+
+def resampled_sums(blocks: Iterable[np.ndarray], n: int, resamples: int, seed: int,
+                   active: np.ndarray, swap_with: Iterable[np.ndarray] | None = None,
+                   ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Summed counts of each bootstrap resample (resamples x columns), in one pass over
+    the count rows. With `swap_with` (paired differences, read in step with `blocks`),
+    also each random swap's summed differences (approximate randomization)."""
+    sums = np.zeros((resamples, len(active)))
+    swaps = None
+    left = np.full(resamples, n, dtype=np.int64)
+    diffs = _even_blocks(swap_with, DOC_BLOCK) if swap_with is not None else None
+    start = 0
+    for j, block in enumerate(_even_blocks(blocks, DOC_BLOCK)):
+        dense = block[:, active].astype(float)
+        diff = next(diffs).astype(float) if diffs is not None else None
+        if diff is not None and swaps is None:
+            swaps = np.zeros((resamples, diff.shape[1]))
+        for c, at in enumerate(range(0, resamples, CHUNK)):
+            rows = slice(at, at + CHUNK)
+            w = _block_weights(_rng(seed, _WEIGHTS, c, j), left[rows], len(block), n - start)
+            sums[rows, active] += w @ dense
+            if diff is not None:
+                flips = _rng(seed, _SWAPS, c, j).integers(0, 2, size=w.shape)
+                swaps[rows] += flips.astype(float) @ diff
+        start += len(block)
+    return sums, swaps
 
 
 def _active(*matrices: np.ndarray) -> np.ndarray:
     """Columns that are non-zero somewhere: the others stay zero in every resample."""
     return np.any(np.stack([m.any(axis=0) for m in matrices]), axis=0)
-
-
-def _summed(weights: np.ndarray, matrix: np.ndarray, active: np.ndarray) -> np.ndarray:
-    out = np.zeros((weights.shape[0], matrix.shape[1]))
-    out[:, active] = weights @ matrix[:, active].astype(float)
-    return out
 
 
 def _evaluate(metrics: Mapping[str, Metric], sums: Sums, rows: int) -> dict[str, np.ndarray]:
@@ -94,23 +154,15 @@ def bootstrap_blocks(blocks: Callable[[], Iterable[np.ndarray]], n: int, totals:
                      metrics: Mapping[str, Metric], resamples: int = 1000, seed: int = 0,
                      confidence: float = 0.95) -> dict[str, Interval]:
     """`bootstrap_intervals` over a count matrix read in blocks of rows (documents), e.g.
-    from disk, so memory does not grow with the number of documents. Sums of integer
-    counts are exact in float64, so the intervals equal those of the whole matrix."""
+    from disk, in one pass, so memory does not grow with the number of documents. Sums
+    of integer counts are exact in float64, and the draws do not depend on how the rows
+    are cut into blocks, so the intervals equal those of the whole matrix."""
     point = {name: float(f(Sums(np.asarray(totals, dtype=float), index)))
              for name, f in metrics.items()}
     if n == 0 or resamples <= 0:
         return {k: Interval(v, v, v) for k, v in point.items()}
-    rng = np.random.default_rng(seed)
-    draws = {name: np.empty(resamples) for name in metrics}
-    for start, rows in _chunks(resamples, n):
-        weights = _weights(rng, n, rows)
-        summed = np.zeros((rows, len(active)))
-        at = 0
-        for block in blocks():
-            summed += _summed(weights[:, at:at + len(block)], block, active)
-            at += len(block)
-        for name, values in _evaluate(metrics, Sums(summed, index), rows).items():
-            draws[name][start:start + rows] = values
+    sums, _ = resampled_sums(blocks(), n, resamples, seed, np.asarray(active, dtype=bool))
+    draws = _evaluate(metrics, Sums(sums, index), resamples)
     tail = (1 - confidence) / 2 * 100
     out = {}
     for name, values in draws.items():
@@ -129,39 +181,34 @@ def paired_test(matrix_a: np.ndarray, matrix_b: np.ndarray, index: Mapping[str, 
     if matrix_a.shape != matrix_b.shape:
         raise ValueError("both versions must be scored on the same documents and columns")
     tolerances = tolerances or {}
-    n = matrix_a.shape[0]
+    n, width = matrix_a.shape
     ta, tb = Sums(matrix_a.sum(0).astype(float), index), Sums(matrix_b.sum(0).astype(float),
                                                               index)
     a = {k: float(f(ta)) for k, f in metrics.items()}
     b = {k: float(f(tb)) for k, f in metrics.items()}
-    deltas = {k: np.empty(resamples) for k in metrics}
-    nulls = {k: np.empty(resamples) for k in metrics}  # centred on 0 under H0
-    rng = np.random.default_rng(seed)
     active = _active(matrix_a, matrix_b)
-    diff = (matrix_b - matrix_a).astype(float)
-    for start, rows in _chunks(resamples):
-        w = _weights(rng, n, rows) if n else np.zeros((rows, 0))
-        da = _evaluate(metrics, Sums(_summed(w, matrix_a, active), index), rows)
-        db = _evaluate(metrics, Sums(_summed(w, matrix_b, active), index), rows)
-        if method == "randomization":
-            swap = rng.integers(0, 2, size=(rows, n)).astype(float) @ diff if n else 0.0
-            ra = _evaluate(metrics, Sums(ta.matrix + swap, index), rows)
-            rb = _evaluate(metrics, Sums(tb.matrix - swap, index), rows)
-        for k in metrics:
-            deltas[k][start:start + rows] = db[k] - da[k]
-            if method == "randomization":
-                nulls[k][start:start + rows] = rb[k] - ra[k]
-            else:
-                nulls[k][start:start + rows] = db[k] - da[k] - (b[k] - a[k])
+    both = np.concatenate([active, active])  # A's columns, then B's: the same weights
+    diff = [matrix_b - matrix_a] if method == "randomization" else None
+    sums, swaps = resampled_sums([np.hstack([matrix_a, matrix_b])], n, resamples, seed, both,
+                                 diff)
+    da = _evaluate(metrics, Sums(sums[:, :width], index), resamples)
+    db = _evaluate(metrics, Sums(sums[:, width:], index), resamples)
+    if method == "randomization":
+        swaps = swaps if swaps is not None else np.zeros((resamples, width))
+        ra = _evaluate(metrics, Sums(ta.matrix + swaps, index), resamples)
+        rb = _evaluate(metrics, Sums(tb.matrix - swaps, index), resamples)
     tail = (1 - confidence) / 2 * 100
     out = {}
     for k in metrics:
         delta = b[k] - a[k]
+        deltas = db[k] - da[k]
+        # the null is centred on 0: the random swaps, or the bootstrap shifted to 0
+        null = rb[k] - ra[k] if method == "randomization" else deltas - delta
         tol = float(tolerances.get(k, 0.0))
-        low, high = np.percentile(deltas[k], [tail, 100 - tail]) if resamples else (delta, delta)
+        low, high = np.percentile(deltas, [tail, 100 - tail]) if resamples else (delta, delta)
         out[k] = PairedResult(
             a=a[k], b=b[k], delta=delta, low=float(low), high=float(high),
-            p_value=_p(nulls[k], delta), p_worse=_p(nulls[k], delta + tol), tolerance=tol,
+            p_value=_p(null, delta), p_worse=_p(null, delta + tol), tolerance=tol,
             documents=n)
     return out
 
