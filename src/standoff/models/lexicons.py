@@ -24,8 +24,7 @@ class Word:
     case_sensitive: bool = False
 
     def matches(self, token: Token) -> bool:
-        seen = token.text if self.case_sensitive else token.lower
-        return seen.startswith(self.text) if self.prefix else seen == self.text
+        return _word_matches(self, token.text, token.lower)
 
 
 @dataclass(frozen=True)
@@ -35,17 +34,36 @@ class Match:
     label: str
 
 
+Entry = tuple[tuple[Word, ...], str]
+
+
 class PhraseLexicon:
     """Phrases -> labels, matched longest first over a token sequence."""
 
     def __init__(self, entries: Iterable[tuple[Sequence[Word], str]]) -> None:
-        self._by_first: dict[str, list[tuple[tuple[Word, ...], str]]] = {}
+        self._by_first: dict[str, list[Entry]] = {}
         for words, label in entries:
             if words:
                 key = words[0].text[:1].lower()
                 self._by_first.setdefault(key, []).append((tuple(words), label))
         for bucket in self._by_first.values():
             bucket.sort(key=lambda e: -len(e[0]))  # longest phrase first
+        self._index_first_words()
+
+    def _index_first_words(self) -> None:
+        """Entries by their first word (a dict lookup per token instead of trying every
+        phrase with the same first letter); the rank keeps the bucket order: longest
+        first, then the order of the lexicon file."""
+        self._exact: dict[str, list[tuple[int, Entry]]] = {}  # lowercase first word
+        self._cased: dict[str, list[tuple[int, Entry]]] = {}  # case-sensitive first word
+        self._prefix: dict[str, list[tuple[int, Entry]]] = {}  # "attack*", by lowercase prefix
+        for rank, entry in enumerate(self.entries()):
+            first = entry[0][0]
+            index, key = ((self._prefix, first.text.lower()) if first.prefix else
+                          (self._cased, first.text) if first.case_sensitive else
+                          (self._exact, first.text))
+            index.setdefault(key, []).append((rank, entry))
+        self._longest_prefix = max(map(len, self._prefix), default=0)
 
     @classmethod
     def from_phrases(cls, phrases: dict[str, list[str]]) -> PhraseLexicon:
@@ -54,31 +72,54 @@ class PhraseLexicon:
     def __len__(self) -> int:
         return sum(len(b) for b in self._by_first.values())
 
-    def entries(self) -> Iterator[tuple[tuple[Word, ...], str]]:
+    def entries(self) -> Iterator[Entry]:
         for bucket in self._by_first.values():
             yield from bucket
 
+    def _candidates(self, text: str, lower: str) -> list[tuple[int, Entry]]:
+        """Entries whose first word matches this token, in bucket order."""
+        found = self._exact.get(lower, []) + self._cased.get(text, [])
+        for n in range(1, min(len(lower), self._longest_prefix) + 1):
+            for rank, entry in self._prefix.get(lower[:n], ()):
+                if _word_matches(entry[0][0], text, lower):
+                    found.append((rank, entry))
+        if len(found) > 1:
+            found.sort(key=lambda r: r[0])
+        return found
+
+    def _phrases_at(self, texts: Sequence[str], lowers: Sequence[str],
+                    i: int) -> Iterator[tuple[int, str]]:
+        for _, (words, label) in self._candidates(texts[i], lowers[i]):
+            end = i + len(words)
+            if end <= len(texts) and all(
+                    _word_matches(w, texts[j], lowers[j])
+                    for w, j in zip(words[1:], range(i + 1, end), strict=True)):
+                yield end, label
+
     def labels_at(self, tokens: Sequence[Token], i: int) -> list[tuple[int, str]]:
         """Every (end, label) of a phrase starting at token i, longest first."""
-        out = []
-        for words, label in self._by_first.get(tokens[i].lower[:1], ()):
-            end = i + len(words)
-            if end <= len(tokens) and all(w.matches(t) for w, t in zip(words, tokens[i:end],
-                                                                        strict=True)):
-                out.append((end, label))
-        return out
+        return list(self._phrases_at([t.text for t in tokens], [t.lower for t in tokens], i))
 
     def find(self, tokens: Sequence[Token]) -> list[Match]:
+        return self.find_words([t.text for t in tokens], [t.lower for t in tokens])
+
+    def find_words(self, texts: Sequence[str], lowers: Sequence[str]) -> list[Match]:
+        """`find` over the tokens' texts and their lowercase forms (computed once by the
+        caller when several lexicons scan the same sentence)."""
         matches, i = [], 0
-        while i < len(tokens):
-            found = self.labels_at(tokens, i)
-            if found:
-                end, label = found[0]
-                matches.append(Match(i, end, label))
-                i = end
+        while i < len(texts):
+            found = next(self._phrases_at(texts, lowers, i), None)
+            if found is not None:
+                matches.append(Match(i, found[0], found[1]))
+                i = found[0]
             else:
                 i += 1
         return matches
+
+
+def _word_matches(word: Word, text: str, lower: str) -> bool:
+    seen = text if word.case_sensitive else lower
+    return seen.startswith(word.text) if word.prefix else seen == word.text
 
 
 def parse_phrase(phrase: str) -> list[Word]:

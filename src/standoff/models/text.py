@@ -7,7 +7,7 @@ component lines up with the tokens of another.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import spacy
 from spacy.tokenizer import Tokenizer
@@ -21,8 +21,8 @@ class Token:
     end: int
     text: str
 
-    @property
-    def lower(self) -> str:
+    @cached_property
+    def lower(self) -> str:  # computed once: lexicons and features ask for it many times
         return self.text.lower()
 
 
