@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from standoff.core.actors import ActorRegistry
 from standoff.core.errors import StandoffError, ValidationErrors
 from standoff.core.io import iter_documents, iter_jsonl, parse_document
@@ -118,7 +120,8 @@ def open_gold(data: str, paths: ProjectPaths, corpus_dir: Path | None = None) ->
                           None, empty_error=empty)
     if path.is_file():
         schema, actors = Schema.load(paths.schema), ActorRegistry.load(paths.actors)
-        return GoldSource(path.stem, data, schema, actors, lambda: iter_documents(path),
+        return GoldSource(path.stem, data, schema, actors,
+                          lambda: (doc for _, doc in read_jsonl_documents(path)),
                           _count_lines(path), empty_error=empty)
     raise StandoffError("no such split, folder or file", file=data,
                         hint="use --data test|dev|train, plover:PATH, or a path")
@@ -136,10 +139,18 @@ class GoldHash:
         self.h = hashlib.sha256()
 
     def update(self, doc: Document) -> None:
-        self.h.update(doc.id.encode())
-        self.h.update(hashlib.sha256(doc.text.encode()).digest())
-        self.h.update(json.dumps(doc.annotation.model_dump(mode="json", exclude_none=True),
-                                 sort_keys=True).encode())
+        self.update_serialized(self.serialized(doc))
+
+    @staticmethod
+    def serialized(doc: Document) -> tuple[bytes, ...]:
+        """What the hash reads of one document (made in a worker by parallel scoring)."""
+        return (doc.id.encode(), hashlib.sha256(doc.text.encode()).digest(),
+                json.dumps(doc.annotation.model_dump(mode="json", exclude_none=True),
+                           sort_keys=True).encode())
+
+    def update_serialized(self, parts: tuple[bytes, ...]) -> None:
+        for part in parts:
+            self.h.update(part)
 
     def hexdigest(self) -> str:
         return self.h.hexdigest()
@@ -192,9 +203,47 @@ def check_prediction(pred: Document, gold: Document | None, schema: Schema,
 
 def read_predictions(path: Path) -> Iterator[tuple[str, Document]]:
     """(where, document) from a JSONL predictions file, with file:line for messages."""
-    for lineno, record in iter_jsonl(path):
-        where = f"{path}:{lineno}"
-        yield where, parse_document(record, where)
+    return read_jsonl_documents(path)
+
+
+def read_jsonl_documents(path: Path) -> Iterator[tuple[str, Document]]:
+    """(file:line, document) for each non-blank line of a documents JSONL file.
+
+    pydantic parses each line's JSON itself: about 40% faster than `json.loads` and then
+    validating the dict (`core.io.iter_documents`), which matters at 100k documents of
+    20 KB. A line it rejects is read again that slower way, so bad input gets the same
+    messages (file, line, record, field) as everywhere else."""
+    path = Path(path)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError as err:
+        raise StandoffError("file not found", file=str(path)) from err
+    with handle:
+        for lineno, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            where = f"{path}:{lineno}"
+            try:
+                doc = Document.model_validate_json(raw)
+            except ValidationError:
+                doc = _parse_line(raw, where)
+            yield where, doc
+
+
+def _parse_line(raw: bytes, where: str) -> Document:
+    """One line the slow way, with `core.io`'s checks and messages."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise StandoffError("line is not valid UTF-8", file=where) from err
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise StandoffError(f"malformed JSON: {err.msg} (column {err.colno})",
+                            file=where) from err
+    if not isinstance(record, dict):
+        raise StandoffError("each line must be a JSON object", file=where)
+    return parse_document(record, where)
 
 
 def collect_predictions(pairs: Iterable[tuple[str, Document]], gold: GoldData, task_label: str,

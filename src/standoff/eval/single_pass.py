@@ -9,6 +9,8 @@ with bad predictions stops scoring at the first one and only goes on checking.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from standoff.eval.progress import track
 from standoff.eval.stream import DiskCountTable, ItemSpill, PredictionJoin
 
 MAX_ERRORS = 50  # bad predictions listed before a run gives up
+GC_EVERY = 20_000  # allocations between young-generation collections during a pass
 
 
 @dataclass
@@ -112,14 +115,16 @@ def score_stream(scored, gold: GoldSource, gold_docs: Iterator[Document],  # noq
     scorer: Task = scored.scorer
     errors: list[StandoffError] = []
     hasher, documents = GoldHash(), 0
-    for doc in track(gold_docs, gold.total, f"scoring {scorer.name}", progress):
-        documents += 1
-        hasher.update(doc)
-        per = {s: c.prediction_for(doc, gold.schema, label, errors) for s, c in checks.items()}
-        if len(errors) >= MAX_ERRORS:
-            raise ValidationErrors(errors)
-        if not errors:  # a run with bad predictions will fail: check the rest, score nothing
-            add_score(scored, doc.id, scorer.score(doc, per))
+    with _fewer_collections():
+        for doc in track(gold_docs, gold.total, f"scoring {scorer.name}", progress):
+            documents += 1
+            hasher.update(doc)
+            per = {s: c.prediction_for(doc, gold.schema, label, errors)
+                   for s, c in checks.items()}
+            if len(errors) >= MAX_ERRORS:
+                raise ValidationErrors(errors)
+            if not errors:  # a run with bad predictions will fail: check the rest, score none
+                add_score(scored, doc.id, scorer.score(doc, per))
     if not documents and gold.empty_error is not None:
         raise gold.empty_error
     for c in checks.values():
@@ -132,6 +137,21 @@ def score_stream(scored, gold: GoldSource, gold_docs: Iterator[Document],  # noq
         raise ValidationErrors(errors)
     warnings = [w for c in checks.values() for w in c.verdict(documents, label, allow_missing)]
     return Pass(documents, hasher.hexdigest(), warnings)
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Each document's objects are freed by reference counting; the cyclic collector,
+    run every 700 allocations by default, would scan the long-lived objects (the imported
+    libraries) again and again. Freeze those and collect less often during the pass."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_EVERY, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def new_checks(streams: dict[str, Iterator[tuple[str, Document]]], sources: dict[str, str],

@@ -4,12 +4,13 @@ What grows with the number of documents goes to a temporary folder on disk inste
 memory: the per-document count rows (read back in blocks by the bootstrap), the items
 (copied into items.jsonl at the end) and predictions that arrive before their gold
 document (a SQLite table, only when the predictions are in another order than the gold).
-Memory holds one document per stream, the ids of matched predictions, and for the
-reports the first `max_errors` errors of each kind.
+Memory holds one document per stream, 8-byte hashes of the prediction ids (to catch
+duplicates), and for the reports the first `max_errors` errors of each kind.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import json
 import sqlite3
@@ -193,6 +194,42 @@ class ItemSpill:
 # -- predictions matched to gold as it streams past ---------------------------------------------
 
 
+class IdSet:
+    """Document ids seen so far, as 8-byte hashes in a sorted array: 0.8 MB per 100k ids
+    where a set of str would take ~11 MB. Two distinct ids share a 64-bit hash with
+    probability ~ n^2 / 2^65 (3e-8 for a million ids); that would report a false
+    duplicate, never hide a real one."""
+
+    MERGE = 1 << 16  # new hashes held in a set before they are merged into the array
+
+    def __init__(self) -> None:
+        self._sorted = np.empty(0, dtype=np.uint64)
+        self._recent: set[int] = set()
+
+    @staticmethod
+    def _hash(doc_id: str) -> int:
+        return int.from_bytes(hashlib.blake2b(doc_id.encode(), digest_size=8).digest(),
+                              "little")
+
+    def add(self, doc_id: str) -> bool:
+        """Add the id; False if it was there already."""
+        h = self._hash(doc_id)
+        if h in self._recent:
+            return False
+        at = int(np.searchsorted(self._sorted, np.uint64(h)))
+        if at < len(self._sorted) and int(self._sorted[at]) == h:
+            return False
+        self._recent.add(h)
+        if len(self._recent) >= self.MERGE:
+            new = np.fromiter(self._recent, dtype=np.uint64, count=len(self._recent))
+            self._sorted = np.union1d(self._sorted, new)
+            self._recent.clear()
+        return True
+
+    def __len__(self) -> int:
+        return len(self._sorted) + len(self._recent)
+
+
 class PredictionJoin:
     """Predictions matched to gold documents as the gold streams past.
 
@@ -204,7 +241,7 @@ class PredictionJoin:
     def __init__(self, pairs: Iterator[tuple[str, Document]], folder: Path) -> None:
         self.pairs = iter(pairs)
         self.folder = Path(folder)
-        self.seen: set[str] = set()
+        self.seen = IdSet()
         self.duplicates: list[StandoffError] = []
         self.count = 0
         self._db: sqlite3.Connection | None = None
@@ -225,12 +262,11 @@ class PredictionJoin:
 
     def _fresh(self) -> Iterator[tuple[str, Document]]:
         for where, doc in self.pairs:
-            if doc.id in self.seen:
+            if not self.seen.add(doc.id):
                 self.duplicates.append(StandoffError(
                     "a second prediction for this document", file=where, record=doc.id,
                     hint="keep one line per document"))
                 continue
-            self.seen.add(doc.id)
             self.count += 1
             yield where, doc
 
