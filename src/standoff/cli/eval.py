@@ -58,7 +58,9 @@ def run_cmd(
         help="Score predictions that hold nothing for this task")] = False,
     max_errors: Annotated[int, typer.Option(help="Errors listed per kind in reports")] = 100,
     workers: Annotated[int, typer.Option(
-        help="Processes predicting for a model version (the model loaded once in each)")] = 1,
+        help="Processes predicting for a model version (the model loaded once in each); "
+             "with --predictions and a JSONL gold, processes parsing and scoring the "
+             "documents (files in the same order; otherwise one process does it)")] = 1,
 ) -> None:
     """Score one model version or predictions file; write metrics.json and the reports."""
     from standoff.eval.runner import run_evaluation

@@ -34,6 +34,7 @@ from standoff.eval.counts import CountTable
 from standoff.eval.data import (
     TASK_LABELS,
     GoldData,
+    GoldHash,
     GoldSource,
     empty_prediction,
     open_gold,
@@ -41,10 +42,17 @@ from standoff.eval.data import (
     read_predictions,
 )
 from standoff.eval.events import EventsTask, confusion_labels
+from standoff.eval.parallel import Misaligned, score_in_processes
 from standoff.eval.plover import PloverTask
 from standoff.eval.progress import track
 from standoff.eval.relations import BlameTask, StanceTask
-from standoff.eval.single_pass import add_score, new_checks, score_stream, spilled_tables
+from standoff.eval.single_pass import (
+    Pass,
+    add_score,
+    new_checks,
+    score_stream,
+    spilled_tables,
+)
 from standoff.eval.stream import DiskCountTable, ItemSpill
 
 FORMAT = "standoff-eval/1"
@@ -228,18 +236,26 @@ def run_evaluation(target: str, *, predictions: Path | None = None,
     out.parent.mkdir(parents=True, exist_ok=True)
     # what grows with the documents waits on disk beside the report, not in memory
     with tempfile.TemporaryDirectory(prefix=".standoff-eval-", dir=out.parent) as spill_dir:
-        table, spill = spilled_tables(scorer, settings, Path(spill_dir), max_errors)
-        scored = Scored(scorer, settings, table, spill=spill)
         # a model that finds nothing scores zero honestly; a file without the task's spans
         # is more likely the wrong file, so only files need --allow-empty
-        checks = new_checks({s: streams[s] for s in settings}, sources, Path(spill_dir),
-                            allow_empty or bool(model))
-        try:
-            done = score_stream(scored, gold, gold_docs, checks, label, allow_missing,
-                                progress)
-        finally:
-            for c in checks.values():
-                c.join.close()
+        allow_empty = allow_empty or bool(model)
+        paired, tried = None, model is None and workers > 1 and not gold.plover \
+            and Path(data).is_file()
+        if tried:
+            files = {E2E: predictions, GOLD_ACTORS: gold_actor_predictions}
+            paired = _score_pairs_in_processes(
+                scorer, settings, gold, Path(data), {s: Path(files[s]) for s in settings},
+                sources, Path(spill_dir) / "parallel", max_errors, label, allow_empty,
+                allow_missing, workers, progress)
+        if paired is not None:
+            scored, done = paired
+        else:
+            if tried:  # the parallel pass read some: read them afresh
+                streams = {s: read_predictions(Path(files[s])) for s in settings}
+                gold_docs = gold.documents()
+            scored, done = _score_one_process(scorer, settings, gold, gold_docs, streams,
+                                              sources, Path(spill_dir), max_errors, label,
+                                              allow_empty, allow_missing, progress)
         warnings = done.warnings
         summary = summarize(scored, resamples, seed)
         summary.update({
@@ -255,6 +271,48 @@ def run_evaluation(target: str, *, predictions: Path | None = None,
                             "figures are zero by construction")
         write_report_dir(out, summary, scored, max_errors)
     return Outcome(out, summary, warnings)
+
+
+def _score_one_process(scorer: Task, settings: tuple[str, ...], gold: GoldSource,
+                       gold_docs: Iterator[Document], streams: dict[str, Iterator],
+                       sources: dict[str, str], spill_dir: Path, max_errors: int, label: str,
+                       allow_empty: bool, allow_missing: bool, progress: bool,
+                       ) -> tuple[Scored, Pass]:
+    """Gold and predictions streamed side by side, predictions joined in any order."""
+    table, spill = spilled_tables(scorer, settings, spill_dir, max_errors)
+    scored = Scored(scorer, settings, table, spill=spill)
+    checks = new_checks({s: streams[s] for s in settings}, sources, spill_dir, allow_empty)
+    try:
+        return scored, score_stream(scored, gold, gold_docs, checks, label, allow_missing,
+                                    progress)
+    finally:
+        for c in checks.values():
+            c.join.close()
+
+
+def _score_pairs_in_processes(scorer: Task, settings: tuple[str, ...], gold: GoldSource,
+                              gold_path: Path, pred_paths: dict[str, Path],
+                              sources: dict[str, str], spill_dir: Path, max_errors: int,
+                              label: str, allow_empty: bool, allow_missing: bool,
+                              workers: int, progress: bool) -> tuple[Scored, Pass] | None:
+    """Files that pair up line by line, scored in `workers` processes (eval.parallel);
+    None when they do not, and the one-process pass must do it (and name the problems)."""
+    spill_dir.mkdir()
+    table, spill = spilled_tables(scorer, settings, spill_dir, max_errors)
+    scored = Scored(scorer, settings, table, spill=spill)
+    checks = new_checks({s: iter(()) for s in settings}, sources, spill_dir, allow_empty)
+    hasher = GoldHash()
+    try:
+        documents = score_in_processes(scored, gold_path, pred_paths, checks, label,
+                                       gold.schema, hasher, workers, gold.total, progress)
+    except Misaligned:
+        table.close()
+        spill.close()
+        return None
+    if not documents:
+        return None
+    warnings = [w for c in checks.values() for w in c.verdict(documents, label, allow_missing)]
+    return scored, Pass(documents, hasher.hexdigest(), warnings)
 
 
 def default_report_dir(paths: ProjectPaths, task: str, name: str, data: str) -> Path:
