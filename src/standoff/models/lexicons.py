@@ -15,6 +15,7 @@ from standoff.core.yamlio import load_yaml
 from standoff.models.text import Token, tokenize
 
 DEFAULT_LEXICON = Path(__file__).with_name("lexicons.yaml")
+MEMO_SIZE = 100_000  # token texts whose candidate phrases are remembered (bounded memory)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class PhraseLexicon:
                           (self._exact, first.text))
             index.setdefault(key, []).append((rank, entry))
         self._longest_prefix = max(map(len, self._prefix), default=0)
+        self._memo: dict[str, tuple[Entry, ...]] = {}
 
     @classmethod
     def from_phrases(cls, phrases: dict[str, list[str]]) -> PhraseLexicon:
@@ -87,9 +89,18 @@ class PhraseLexicon:
             found.sort(key=lambda r: r[0])
         return found
 
+    def _starting_with(self, text: str, lower: str) -> tuple[Entry, ...]:
+        """`_candidates`, remembered per token text: most words of a text recur."""
+        found = self._memo.get(text)
+        if found is None:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[text] = tuple(e for _, e in self._candidates(text, lower))
+        return found
+
     def _phrases_at(self, texts: Sequence[str], lowers: Sequence[str],
                     i: int) -> Iterator[tuple[int, str]]:
-        for _, (words, label) in self._candidates(texts[i], lowers[i]):
+        for words, label in self._starting_with(texts[i], lowers[i]):
             end = i + len(words)
             if end <= len(texts) and all(
                     _word_matches(w, texts[j], lowers[j])
@@ -108,7 +119,8 @@ class PhraseLexicon:
         caller when several lexicons scan the same sentence)."""
         matches, i = [], 0
         while i < len(texts):
-            found = next(self._phrases_at(texts, lowers, i), None)
+            found = (next(self._phrases_at(texts, lowers, i), None)
+                     if self._starting_with(texts[i], lowers[i]) else None)
             if found is not None:
                 matches.append(Match(i, found[0], found[1]))
                 i = found[0]

@@ -13,7 +13,7 @@ from standoff.models.components import PairExample
 from standoff.models.families.base import Resources
 from standoff.models.normalize import gazetteer
 from standoff.models.rules_words import SPEECH_VERBS
-from standoff.models.text import Mention, Sentence
+from standoff.models.text import Mention, Sentence, Token
 
 _QUOTES = re.compile(r"[“”\"]")
 
@@ -87,11 +87,22 @@ def _in_quote(sent: Sentence, offset: int) -> bool:
 
 def pair_features(pairs: list[PairExample], res: Resources) -> list[dict[str, float]]:
     ranks = _ranks(pairs)
+    sentence_cues: dict[int, list[str]] = {}  # id(sentence) -> its status cues, found once
     out = []
     for i, ex in enumerate(pairs):
-        out.append(_status_features(ex, res) if ex.tail is None
-                   else _relation_features(ex, ranks[i]))
+        if ex.tail is not None:
+            out.append(_relation_features(ex, ranks[i]))
+            continue
+        cues = sentence_cues.get(id(ex.sentence))
+        if cues is None:
+            cues = sentence_cues[id(ex.sentence)] = _status_cues(ex.sentence.tokens, res)
+        out.append(_status_features(ex, res, cues))
     return out
+
+
+def _status_cues(tokens: list[Token], res: Resources) -> list[str]:
+    return [status for status in res.lexicons.status_order
+            if res.lexicons.status[status].find(tokens)]
 
 
 def _ranks(pairs: list[PairExample]) -> list[int]:
@@ -144,7 +155,8 @@ def _relation_features(ex: PairExample, rank: int) -> dict[str, float]:
     return f
 
 
-def _status_features(ex: PairExample, res: Resources) -> dict[str, float]:
+def _status_features(ex: PairExample, res: Resources, sentence_cues: list[str]
+                     ) -> dict[str, float]:
     words = [t.lower for t in ex.sentence.tokens]
     hs, he = _span(ex, ex.head)
     f = {"bias": 1.0, f"type={ex.head.label}": 1.0, f"hw={' '.join(words[hs:he])}": 1.0}
@@ -158,8 +170,8 @@ def _status_features(ex: PairExample, res: Resources) -> dict[str, float]:
     for status in res.lexicons.status_order:
         if res.lexicons.status[status].find(window):
             f[f"cue={status}"] = 1.0
-        if res.lexicons.status[status].find(ex.sentence.tokens):
-            f[f"sent_cue={status}"] = 1.0
+    for status in sentence_cues:
+        f[f"sent_cue={status}"] = 1.0
     if _in_quote(ex.sentence, ex.head.start):
         f["in_quote"] = 1.0
     return f
