@@ -103,3 +103,28 @@ def test_sharded_output_resumes_without_duplicates(tmp_path: Path) -> None:
     assert not list((tmp_path / "out").glob("*.tmp"))
     with pytest.raises(StandoffError, match="different run"):
         ShardWriter(tmp_path / "out", shard_size=4, run={"model": "other"}, resume=True)
+
+
+def dying_processor(poison: str):
+    """A real processor whose process SIGKILLs itself on the chunk that holds `poison`."""
+    import os
+    import signal
+
+    def process(records: list[dict]) -> list[dict]:
+        if any(r["id"] == poison for r in records):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return records
+
+    return process
+
+
+def test_a_dead_local_worker_raises_instead_of_hanging() -> None:
+    from standoff.core.parallel import WorkerDied
+
+    spec = ProcessorSpec(dying_processor, ("d0010",))
+    got = []
+    with pytest.raises(WorkerDied) as caught:
+        for chunk in map_local(spec, chunked(_records(30), 2), workers=2):
+            got.extend(chunk)
+    assert "worker process died" in str(caught.value)
+    assert caught.value.done == len(got) // 2 and len(got) <= 10  # chunks before the poison

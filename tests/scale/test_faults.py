@@ -120,7 +120,7 @@ def test_a_killed_local_worker_stops_the_run_clearly_and_resume_finishes(
     """A real `standoff predict --workers 2` process; one of its pool processes is killed
     once two shards are written. The run ends (no hang) naming the kept shards and
     --resume; --resume then gives exactly the one-process output."""
-    source = write_jsonl(tmp_path / "archive.jsonl", archive(project, 80))
+    source = write_jsonl(tmp_path / "archive.jsonl", archive(project, 40))
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "standoff.cli.main", "predict", MODEL, str(source),
            "--out", str(out), "--workers", "2", "--shard-size", "2", "--batch-size", "1"]
@@ -142,12 +142,12 @@ def test_a_killed_local_worker_stops_the_run_clearly_and_resume_finishes(
     assert "worker process died" in output and "finished shards" in output, output
     assert "--resume" in output and "Traceback" not in output, output
     kept = json.loads((out / MANIFEST).read_text())
-    assert not kept["complete"] and 4 <= kept["documents"] < 80
+    assert not kept["complete"] and 4 <= kept["documents"] < 40
     resumed = predict_scaled(MODEL, str(source), out, ScaleOptions(shard_size=2, resume=True))
     assert resumed.resumed_from == kept["documents"]
     reference = [r for c in map_local(ProcessorSpec(
         model_processor, (MODEL, str(project / "models"), 8, False)),
-        chunked(archive(project, 80), 16)) for r in c]
+        chunked(archive(project, 40), 16)) for r in c]
     got = [d.model_dump(mode="json", exclude_none=True) for d in read_sharded(out)]
     assert got == reference
 

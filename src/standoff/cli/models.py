@@ -90,8 +90,9 @@ def predict_cmd(
         help="Keep the input's gold ACTOR/EVENT spans and predict relations over them")]
     = False,
     corpus: CorpusOpt = None,
-    workers: Annotated[int, typer.Option(help="Processes on this machine (local), or Dask "
-                                         "workers of a local cluster")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Processes on this machine (local, default 1), or the workers of a local Dask "
+             "cluster (default one per core)")] = None,
     engine: Annotated[str, typer.Option(help="local or dask")] = "local",
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address, e.g. tcp://HOST:8786 (default: a LocalCluster on "
@@ -108,8 +109,9 @@ def predict_cmd(
     --out DIR writes shards and a manifest (resumable); --out FILE.jsonl one file. Input
     may also be .jsonl.gz, Parquet, a saved HF dataset, or an fsspec URL."""
     from standoff.models.predict import predict_to_file
-    from standoff.models.scale import ScaleOptions, predict_command, uses_scale
+    from standoff.models.scale import ScaleOptions, default_workers, predict_command, uses_scale
 
+    workers = default_workers(engine) if workers is None else workers
     opts = ScaleOptions(batch_size, workers, engine, scheduler, shard_size or 1000, resume,
                         on_error, gold_mentions)
     if uses_scale(source, out, opts, shard_size is not None):

@@ -93,8 +93,8 @@ def map_local(spec: ProcessorSpec, chunks: Iterable[list[dict[str, Any]]],
             yield window.popleft().result()
             done += 1
     except BrokenProcessPool as err:
-        raise WorkerDied(f"a worker process died (killed, or out of memory) after {done} "
-                         "chunks came back", done,
+        raise WorkerDied(f"a worker process died (killed, out of memory, or its start-up "
+                         f"failed: {err}) after {done} chunks came back", done,
                          hint="see the system log (dmesg) for the OOM killer") from err
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

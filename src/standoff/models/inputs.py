@@ -1,74 +1,35 @@
-"""What `standoff predict` reads: a text file, a folder, JSONL, or a corpus split name."""
+"""What `standoff predict` reads: every input `core.streams.open_input` reads, plus the
+corpus split names train/dev/test (the corpus is a stage core does not import)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from standoff.core.errors import StandoffError
-from standoff.core.io import iter_documents, iter_jsonl, parse_document
-from standoff.core.model import Document
+from standoff.core.io import iter_documents
 from standoff.core.records import input_view
-from standoff.core.yamlio import read_text
-from standoff.corpus.store import DOCUMENTS, Corpus
+from standoff.core.streams import InputStream, OnError, ReadReport
+from standoff.core.streams import open_input as open_stream
+from standoff.corpus.store import Corpus
 
 SPLITS = ("train", "dev", "test")
 
 
-@dataclass
-class PredictionInput:
-    name: str  # used in default output names
-    total: int | None  # documents, when cheap to know
-    documents: Iterator[Document]
+def open_input(source: str, corpus_dir: Path, keep: frozenset[str] = frozenset(),
+               on_error: OnError = "stop", batch_size: int = 256) -> InputStream:
+    """Documents to predict on, stripped of gold annotations except the `keep` span labels.
 
-
-def _doc_id(path: Path) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem) or "document"
-
-
-def _text_document(path: Path) -> Document:
-    text = read_text(path)
-    if not text.strip():
-        raise StandoffError("empty text", file=str(path), hint="remove the file or write text")
-    return Document(id=_doc_id(path), text=text, meta={"source_file": path.name})
-
-
-def _jsonl_documents(path: Path, keep: frozenset[str]) -> Iterator[Document]:
-    for lineno, record in iter_jsonl(path):
-        where = f"{path}:{lineno}"
-        if not isinstance(record.get("id"), str) or not isinstance(record.get("text"), str):
-            raise StandoffError("each line needs a string 'id' and 'text'", file=where,
-                                hint="use the corpus document format or {\"id\", \"text\"}")
-        yield input_view(parse_document(record, where), keep)
-
-
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as handle:
-        return sum(1 for line in handle if line.strip())
-
-
-def open_input(source: str, corpus_dir: Path, keep: frozenset[str] = frozenset()
-               ) -> PredictionInput:
-    """Documents to predict on, stripped of gold annotations except the `keep` span labels."""
+    A split name reads the corpus, unless a file or folder of that name exists here."""
     path = Path(source)
     if source in SPLITS and not path.exists():
         corpus = Corpus.open(corpus_dir)
         total = sum(1 for d in iter_documents(corpus.documents_path) if d.split == source)
         docs = (input_view(d, keep) for d in corpus.documents(source))
-        return PredictionInput(source, total, docs)
-    if path.is_dir():
-        if (path / DOCUMENTS).is_file():
-            return PredictionInput(path.name, _count_lines(path / DOCUMENTS),
-                                   _jsonl_documents(path / DOCUMENTS, keep))
-        files = sorted(path.glob("*.txt"))
-        if not files:
-            raise StandoffError("no .txt files or documents.jsonl in the folder", file=source)
-        return PredictionInput(path.name, len(files), (_text_document(f) for f in files))
-    if path.is_file():
-        if path.suffix in (".jsonl", ".json"):
-            return PredictionInput(path.stem, _count_lines(path), _jsonl_documents(path, keep))
-        return PredictionInput(path.stem, 1, iter([_text_document(path)]))
-    raise StandoffError(f"input {source!r} not found",
-                        hint="give a text file, a folder, a JSONL file or train/dev/test")
+        return InputStream(source, total, docs, ReadReport())
+    if "://" not in source and not path.exists():
+        raise StandoffError(f"input {source!r} not found",
+                            hint="give a text file, a folder, JSONL, Parquet, a saved Hugging "
+                                 "Face dataset, a URL, or train/dev/test")
+    stream = open_stream(source, on_error, batch_size=batch_size)
+    stream.documents = (input_view(d, keep) for d in stream.documents)
+    return stream

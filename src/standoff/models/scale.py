@@ -4,18 +4,21 @@
     standoff predict events/sklearn s3://bucket/archive/ --out preds/ --engine dask \
         --scheduler tcp://10.0.0.5:8786
 
-The input is read lazily (`core.streams.iter_input`: JSONL, .gz, Parquet, HF datasets,
-fsspec URLs), cut into chunks of `batch_size` documents, and each chunk is predicted by a
-processor that loads the model once per worker (`model_processor`, run through
-`core.parallel`). Chunks come back in input order, so the output does not depend on the
-number of workers, the engine or the batch size. A folder as `--out` gets shards and a
+The input is read lazily (`models.inputs.open_input` over `core.streams`: JSONL, .gz,
+Parquet, HF datasets, text files, fsspec URLs, corpus splits), cut into chunks of
+`batch_size` documents, and each chunk is predicted by a processor that loads the model
+once per worker (`model_processor`, run through `core.parallel`). Chunks come back in
+input order, so the output does not depend on the number of workers, the engine or the
+batch size. A folder as `--out` gets shards and a
 manifest (`core.shards`), so a killed run resumes with `--resume`; a `.jsonl` file is
 written atomically at the end.
 """
 
 from __future__ import annotations
 
+import os
 import socket
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -31,16 +34,15 @@ from standoff.core.io import write_jsonl_atomic
 from standoff.core.model import Document
 from standoff.core.parallel import ProcessorSpec, WorkerDied, chunked, map_dask, map_local
 from standoff.core.paths import ProjectPaths
-from standoff.core.records import input_view
 from standoff.core.schema import Schema
 from standoff.core.shards import ShardWriter
-from standoff.core.streams import OnError, ReadReport, input_kind, iter_input
+from standoff.core.streams import OnError, input_name
+from standoff.models.inputs import SPLITS, open_input
 from standoff.models.store import read_manifest, resolve_ref
 from standoff.models.tasks import TaskSpec, task_spec
 
 Engine = Literal["local", "dask"]
 ENGINES = ("local", "dask")
-SPLITS = ("train", "dev", "test")
 DEFAULT_SHARD_SIZE = 1000
 
 
@@ -70,45 +72,6 @@ def model_processor(ref: str, models_dir: str, batch_size: int, gold_mentions: b
     return process
 
 
-# -- input -----------------------------------------------------------------------------------
-
-
-@dataclass
-class ScaleInput:
-    name: str  # for default output names
-    total: int | None
-    documents: Iterator[Document]
-    report: ReadReport = field(default_factory=ReadReport)
-
-
-def _count_lines(path: Path) -> int | None:
-    if path.suffix != ".jsonl" or not path.is_file():
-        return None
-    with path.open("rb") as handle:
-        return sum(1 for line in handle if line.strip())
-
-
-def open_scale_input(source: str, corpus_dir: Path, keep: frozenset[str],
-                     on_error: OnError, batch_size: int = 256) -> ScaleInput:
-    """Corpus splits, text files and folders as `standoff predict` always read them; JSONL
-    (also .gz and URLs), Parquet and HF datasets lazily, with bad records reported."""
-    from standoff.models.inputs import open_input
-
-    path = Path(source)
-    if "://" not in source:
-        if (source in SPLITS and not path.exists()) or path.suffix == ".txt" or (
-                path.is_dir() and any(path.glob("*.txt")) and input_kind(source) == "text"):
-            plain = open_input(source, corpus_dir, keep)
-            return ScaleInput(plain.name, plain.total, plain.documents)
-        if path.is_dir() and (path / "documents.jsonl").is_file():
-            path = path / "documents.jsonl"  # a corpus folder
-            source = str(path)
-    report = ReadReport()
-    docs = (input_view(d, keep) for d in iter_input(source, on_error, report, batch_size))
-    name = Path(urlparse(source).path.rstrip("/")).name.split(".")[0] or "input"
-    return ScaleInput(name, _count_lines(path), docs, report)
-
-
 # -- the run ---------------------------------------------------------------------------------
 
 
@@ -122,12 +85,20 @@ class ScaleSummary:
     sharded: bool
     resumed_from: int = 0  # documents already done by an earlier run
     skipped: list[str] = field(default_factory=list)  # "file:line: message" per bad record
+    # From the start of the call to the first predicted document: start-up (processes or
+    # cluster, model loads) plus one batch. None when nothing was predicted.
+    first_output_seconds: float | None = None
+
+
+def default_workers(engine: str) -> int:
+    """Without --workers: one process locally; a local Dask cluster sized to the machine."""
+    return max(1, os.cpu_count() or 1) if engine == "dask" else 1
 
 
 @dataclass
 class ScaleOptions:
     batch_size: int = 64
-    workers: int = 1
+    workers: int = 1  # processes, or the workers of the LocalCluster (not of --scheduler)
     engine: Engine = "local"
     scheduler: str | None = None
     shard_size: int = DEFAULT_SHARD_SIZE
@@ -192,8 +163,7 @@ def predicted_stream(spec: ProcessorSpec, docs: Iterable[Document], opts: ScaleO
     records = (d.model_dump(mode="json", exclude_none=True) for d in docs)
     chunks = chunked(records, opts.batch_size)
     if opts.engine == "dask":
-        results = map_dask(spec, chunks, scheduler=opts.scheduler,
-                           workers=opts.workers if opts.workers > 1 else None)
+        results = map_dask(spec, chunks, scheduler=opts.scheduler, workers=opts.workers)
     else:
         results = map_local(spec, chunks, workers=opts.workers)
     for chunk in results:
@@ -210,13 +180,14 @@ def predict_scaled(ref: str, source: str, out: Path, opts: ScaleOptions | None =
                    models_dir: Path | None = None, console: Console | None = None,
                    ) -> ScaleSummary:
     """Predict on `source` with `opts`; `out` a folder (shards + manifest) or a JSONL file."""
+    started = time.perf_counter()
     opts = opts or ScaleOptions()
     opts.check()
     paths = paths or ProjectPaths.default()
     models_dir = Path(models_dir or paths.models)
     model_ref, manifest, model_task = model_identity(ref, models_dir)
     keep = model_task.given_layers if opts.gold_mentions else frozenset()
-    source_input = open_scale_input(source, corpus_dir or paths.corpus, keep, opts.on_error)
+    source_input = open_input(source, corpus_dir or paths.corpus, keep, opts.on_error)
     threads = 1 if opts.workers > 1 or opts.engine == "dask" else None
     spec = ProcessorSpec(model_processor, (model_ref, str(models_dir.resolve()),
                                            opts.batch_size, opts.gold_mentions, threads))
@@ -233,7 +204,7 @@ def predict_scaled(ref: str, source: str, out: Path, opts: ScaleOptions | None =
         total = source_input.total
         bar_id = bar.add_task("docs", total=total, completed=summary.resumed_from)
         outputs = _counted(predicted_stream(spec, docs, opts), summary,
-                           lambda: bar.advance(bar_id))
+                           lambda: bar.advance(bar_id), started)
         try:
             if writer is None:
                 write_jsonl_atomic(out, outputs)
@@ -268,9 +239,11 @@ def _input_identity(source: str) -> str:
     return source if "://" in source else str(Path(source).resolve())
 
 
-def _counted(docs: Iterable[Document], summary: ScaleSummary,
-             tick: Callable[[], None]) -> Iterator[Document]:
+def _counted(docs: Iterable[Document], summary: ScaleSummary, tick: Callable[[], None],
+             started: float) -> Iterator[Document]:
     for doc in docs:
+        if summary.first_output_seconds is None:
+            summary.first_output_seconds = time.perf_counter() - started
         summary.documents += 1
         summary.spans += len(doc.annotation.spans)
         summary.relations += len(doc.annotation.relations)
@@ -286,25 +259,13 @@ def _progress(ref: str, console: Console | None) -> Progress:
 # -- what `standoff predict` runs --------------------------------------------------------------
 
 
-def plain_input(source: str) -> bool:
-    """Inputs `standoff predict` read before this module existed (`models.inputs`)."""
-    path = Path(source)
-    if "://" in source:
-        return False
-    if source in SPLITS and not path.exists():
-        return True
-    if path.is_dir():
-        return (path / "documents.jsonl").is_file() or input_kind(source) == "text"
-    return path.suffix in (".jsonl", ".json", ".txt") or not path.exists()
-
-
 def uses_scale(source: str, out: Path | None, opts: ScaleOptions, shard_size_given: bool
                ) -> bool:
     """Whether a `standoff predict` call needs this module; without any of its options
     the command behaves exactly as it always did (models.predict.predict_to_file)."""
     return (opts.workers > 1 or opts.engine != "local" or opts.scheduler is not None
             or opts.resume or opts.on_error != "stop" or shard_size_given
-            or (out is not None and _sharded_out(Path(out))) or not plain_input(source))
+            or (out is not None and _sharded_out(Path(out))))
 
 
 def default_out(paths: ProjectPaths, model_ref: str, name: str) -> Path:
@@ -318,8 +279,8 @@ def predict_command(ref: str, source: str, out: Path | None, opts: ScaleOptions,
     """`standoff predict` with scale options: default output name, then `predict_scaled`."""
     if out is None:
         model_ref, _, _ = model_identity(ref, paths.models)
-        plain = Path(urlparse(source).path.rstrip("/")).name.split(".")[0] or "input"
-        out = default_out(paths, model_ref, plain)
+        name = source if source in SPLITS and not Path(source).exists() else input_name(source)
+        out = default_out(paths, model_ref, name)
     summary = predict_scaled(ref, source, out, opts, paths, corpus_dir, console=console)
     for line in summary.skipped[:20]:
         console.print(f"[yellow]skipped[/] {line}", highlight=False, soft_wrap=True)
