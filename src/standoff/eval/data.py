@@ -132,6 +132,11 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in handle if line.strip())
 
 
+# json.dumps(sort_keys=True) as the hash has always read it; no cycle check (a dump has
+# none): a tenth faster
+_HASH_JSON = json.JSONEncoder(sort_keys=True, check_circular=False)
+
+
 class GoldHash:
     """`GoldData.content_hash`, fed one document at a time."""
 
@@ -145,8 +150,8 @@ class GoldHash:
     def serialized(doc: Document) -> tuple[bytes, ...]:
         """What the hash reads of one document (made in a worker by parallel scoring)."""
         return (doc.id.encode(), hashlib.sha256(doc.text.encode()).digest(),
-                json.dumps(doc.annotation.model_dump(mode="json", exclude_none=True),
-                           sort_keys=True).encode())
+                _HASH_JSON.encode(doc.annotation.model_dump(mode="json",
+                                                            exclude_none=True)).encode())
 
     def update_serialized(self, parts: tuple[bytes, ...]) -> None:
         for part in parts:
