@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import spacy
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.tokenizer import Tokenizer
 
 from standoff.core.model import Document
@@ -78,8 +79,10 @@ def tokenizer() -> Tokenizer:
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
-    return [Token(offset + t.idx, offset + t.idx + len(t.text), t.text)
-            for t in tokenizer()(text) if not t.is_space]
+    # one array of (start, length, is space) instead of a spaCy Token object per token
+    rows = tokenizer()(text).to_array([IDX, LENGTH, IS_SPACE]).tolist()
+    return [Token(offset + at, offset + at + n, text[at:at + n]) for at, n, space in rows
+            if not space]
 
 
 def ensure_sentences(doc: Document) -> Document:
