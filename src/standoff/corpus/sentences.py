@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 
 
@@ -29,7 +30,7 @@ def split_sentences(text: str) -> tuple[list[tuple[int, int]], int]:
     for line in text.splitlines(keepends=True):
         if line.strip():
             doc = nlp(line)
-            tokens += sum(1 for t in doc if not t.is_space)
+            tokens += len(doc) - int(doc.to_array(IS_SPACE).sum())  # no Token objects: faster
             for sent in doc.sents:
                 chunk = sent.text
                 stripped = chunk.strip()
