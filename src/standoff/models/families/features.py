@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from standoff.models.components import PairExample
 from standoff.models.families.base import Resources
+from standoff.models.lexicons import MEMO_SIZE
 from standoff.models.normalize import gazetteer
 from standoff.models.rules_words import SPEECH_VERBS
 from standoff.models.text import Mention, Sentence, Token
@@ -39,42 +40,61 @@ class TokenFeaturizer:
         self.context = context
         self.lexicons = {"gaz": gazetteer(res.registry), "trig": res.lexicons.triggers,
                          "blame": res.lexicons.blame, "stance": res.lexicons.stance}
+        self._words: dict[str, tuple[str, ...]] = {}
 
     def lexicon_tags(self, sent: Sentence) -> list[list[str]]:
+        texts = [t.text for t in sent.tokens]
+        lowers = [t.lower for t in sent.tokens]
         tags: list[list[str]] = [[] for _ in sent.tokens]
         for name, lexicon in self.lexicons.items():
-            for m in lexicon.find(sent.tokens):
+            for m in lexicon.find_words(texts, lowers):
                 label = "" if name == "gaz" else f"-{m.label}"
                 for i in range(m.start, m.end):
                     tags[i].append(f"{name}={'B' if i == m.start else 'I'}{label}")
         return tags
 
     def sentence(self, sent: Sentence) -> list[dict[str, float]]:
+        """One feature dict per token (every value 1.0)."""
+        return [dict.fromkeys(names, 1.0) for names in self.sentence_names(sent)]
+
+    def sentence_names(self, sent: Sentence) -> list[list[str]]:
+        """The names of each token's features (a name may repeat: it counts once)."""
         words = [t.lower for t in sent.tokens]
         tags = self.lexicon_tags(sent)
+        pad = max(self.context, 1)
+        padded = ["<s>"] * pad + words + ["</s>"] * pad  # padded[pad + i] is words[i]
         out = []
         for i, tok in enumerate(sent.tokens):
-            w = words[i]
-            f = {f"w={w}": 1.0, f"p3={w[:3]}": 1.0, f"s3={w[-3:]}": 1.0, f"s2={w[-2:]}": 1.0,
-                 f"shape={shape(tok.text)}": 1.0, "bias": 1.0}
+            w, at = words[i], pad + i
+            names = [*self._word_names(tok.text, w), "bias"]
             if i == 0:
-                f["first"] = 1.0
+                names.append("first")
             for d in range(1, self.context + 1):
-                f[f"w-{d}={words[i - d] if i >= d else '<s>'}"] = 1.0
-                f[f"w+{d}={words[i + d] if i + d < len(words) else '</s>'}"] = 1.0
-            f[f"bi-={words[i - 1] if i else '<s>'}|{w}"] = 1.0
-            f[f"bi+={w}|{words[i + 1] if i + 1 < len(words) else '</s>'}"] = 1.0
+                names.append(f"w-{d}={padded[at - d]}")
+                names.append(f"w+{d}={padded[at + d]}")
+            names.append(f"bi-={padded[at - 1]}|{w}")
+            names.append(f"bi+={w}|{padded[at + 1]}")
             if i and tok.text[:1].isupper():
-                f["title_inside"] = 1.0
+                names.append("title_inside")
             for tag in tags[i]:
-                f[tag] = 1.0
-                f[f"{tag}|w-1={words[i - 1] if i else '<s>'}"] = 1.0
-            for tag in tags[i - 1] if i else ():
-                f[f"prev:{tag}"] = 1.0
-            for tag in tags[i + 1] if i + 1 < len(words) else ():
-                f[f"next:{tag}"] = 1.0
-            out.append(f)
+                names.append(tag)
+                names.append(f"{tag}|w-1={padded[at - 1]}")
+            if i:
+                names.extend(f"prev:{tag}" for tag in tags[i - 1])
+            if i + 1 < len(words):
+                names.extend(f"next:{tag}" for tag in tags[i + 1])
+            out.append(names)
         return out
+
+    def _word_names(self, text: str, lower: str) -> tuple[str, ...]:
+        """The features of a word alone, remembered: most words recur."""
+        found = self._words.get(text)
+        if found is None:
+            if len(self._words) >= MEMO_SIZE:
+                self._words.clear()
+            found = self._words[text] = (f"w={lower}", f"p3={lower[:3]}", f"s3={lower[-3:]}",
+                                         f"s2={lower[-2:]}", f"shape={shape(text)}")
+        return found
 
 
 def _span(ex: PairExample, m: Mention) -> tuple[int, int]:

@@ -98,6 +98,21 @@ def vectorize(vectorizer: DictVectorizer, rows: list[dict[str, float]]) -> sp.cs
     return matrix
 
 
+def vectorize_names(vectorizer: DictVectorizer, rows: list[list[str]]) -> sp.csr_matrix:
+    """`vectorize` for rows of feature names that all have the value 1.0."""
+    get = vectorizer.vocabulary_.get
+    indices: list[int] = []
+    indptr = [0]
+    for names in rows:
+        indices.extend({at for at in map(get, names) if at is not None})
+        indptr.append(len(indices))
+    matrix = sp.csr_matrix((np.ones(len(indices), dtype=vectorizer.dtype),
+                            np.asarray(indices, dtype=np.intc), np.asarray(indptr, dtype=np.intc)),
+                           shape=(len(rows), len(vectorizer.vocabulary_)))
+    matrix.sort_indices()
+    return matrix
+
+
 def _grid(values: Any) -> list[float]:
     return [float(v) for v in (values if isinstance(values, list) else [values])]
 
@@ -179,7 +194,8 @@ class LinearTagger(Detector):
         wanted = [layer for layer in self.task.layers if layer in layers and layer in self.models]
         if not wanted or not any(s.tokens for s in sentences):
             return out
-        x = vectorize(self.vectorizer, self._features(sentences))
+        x = vectorize_names(self.vectorizer, [names for s in sentences
+                                              for names in self.featurizer.sentence_names(s)])
         for layer in wanted:
             for i, found in enumerate(self._decode(layer, sentences,
                                                    self.models[layer].predict_proba(x))):
