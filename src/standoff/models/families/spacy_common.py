@@ -9,6 +9,7 @@ import spacy
 from spacy.language import Language
 
 from standoff.core.errors import StandoffError
+from standoff.models.families.spacy_ruler import speed_up_ruler
 from standoff.models.text import Mention
 
 
@@ -24,10 +25,12 @@ def load_pipeline(path: Path) -> Language:
     if not (path / "config.cfg").is_file():
         raise StandoffError("spaCy pipeline is missing", file=str(path), hint="retrain the model")
     try:
-        return spacy.load(path)
+        nlp = spacy.load(path)
     except Exception as err:  # spaCy raises many kinds on damaged directories
         raise StandoffError(f"cannot load the spaCy pipeline: {err}", file=str(path),
                             hint="the directory is damaged; retrain the model") from err
+    speed_up_ruler(nlp)
+    return nlp
 
 
 def without_overlaps(mentions: list[Mention]) -> list[Mention]:

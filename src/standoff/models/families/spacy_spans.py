@@ -42,13 +42,17 @@ def _token_pattern(word: Word) -> dict[str, Any]:
 
 
 def ruler_patterns(res: Resources) -> list[dict[str, Any]]:
-    """Entity-ruler patterns: registry aliases as GAZ, trigger words as TRIG_<type>."""
-    out = []
+    """Entity-ruler patterns: registry aliases as GAZ, trigger words as TRIG_<type>.
+
+    Grouped by label, the order a saved ruler reloads them in: where two labels match
+    the same words, the first pattern wins, so training and prediction agree."""
+    by_label: dict[str, list[dict[str, Any]]] = {}
     for lexicon, label in ((gazetteer(res.registry), lambda _: "GAZ"),
                            (res.lexicons.triggers, lambda t: f"TRIG_{t}")):
         for words, tag in lexicon.entries():
-            out.append({"label": label(tag), "pattern": [_token_pattern(w) for w in words]})
-    return out
+            by_label.setdefault(label(tag), []).append(
+                {"label": label(tag), "pattern": [_token_pattern(w) for w in words]})
+    return [p for patterns in by_label.values() for p in patterns]
 
 
 class SpacySpanDetector(Detector):
