@@ -117,10 +117,12 @@ class PhraseLexicon:
     def find_words(self, texts: Sequence[str], lowers: Sequence[str]) -> list[Match]:
         """`find` over the tokens' texts and their lowercase forms (computed once by the
         caller when several lexicons scan the same sentence)."""
-        matches, i = [], 0
+        matches, i, memo = [], 0, self._memo
         while i < len(texts):
-            found = (next(self._phrases_at(texts, lowers, i), None)
-                     if self._starting_with(texts[i], lowers[i]) else None)
+            starts = memo.get(texts[i])  # inlined `_starting_with`: most tokens start nothing
+            if starts is None:
+                starts = self._starting_with(texts[i], lowers[i])
+            found = next(self._phrases_at(texts, lowers, i), None) if starts else None
             if found is not None:
                 matches.append(Match(i, found[0], found[1]))
                 i = found[0]

@@ -41,6 +41,7 @@ class TokenFeaturizer:
         self.lexicons = {"gaz": gazetteer(res.registry), "trig": res.lexicons.triggers,
                          "blame": res.lexicons.blame, "stance": res.lexicons.stance}
         self._words: dict[str, tuple[str, ...]] = {}
+        self._context: dict[str, tuple[str, ...]] = {}
 
     def lexicon_tags(self, sent: Sentence) -> list[list[str]]:
         texts = [t.text for t in sent.tokens]
@@ -70,8 +71,8 @@ class TokenFeaturizer:
             if i == 0:
                 names.append("first")
             for d in range(1, self.context + 1):
-                names.append(f"w-{d}={padded[at - d]}")
-                names.append(f"w+{d}={padded[at + d]}")
+                names.append(self._context_names(padded[at - d])[2 * d - 2])
+                names.append(self._context_names(padded[at + d])[2 * d - 1])
             names.append(f"bi-={padded[at - 1]}|{w}")
             names.append(f"bi+={w}|{padded[at + 1]}")
             if i and tok.text[:1].isupper():
@@ -85,6 +86,16 @@ class TokenFeaturizer:
                 names.extend(f"next:{tag}" for tag in tags[i + 1])
             out.append(names)
         return out
+
+    def _context_names(self, word: str) -> tuple[str, ...]:
+        """"w-1=word", "w+1=word", "w-2=word", ...: the word seen from its neighbours."""
+        found = self._context.get(word)
+        if found is None:
+            if len(self._context) >= MEMO_SIZE:
+                self._context.clear()
+            found = self._context[word] = tuple(
+                f"w{sign}{d}={word}" for d in range(1, self.context + 1) for sign in "-+")
+        return found
 
     def _word_names(self, text: str, lower: str) -> tuple[str, ...]:
         """The features of a word alone, remembered: most words recur."""

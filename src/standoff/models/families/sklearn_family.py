@@ -49,15 +49,32 @@ def decode_bio(sent: Sentence, layer: str, classes: list[str], probs: np.ndarray
     """Greedy BIO decoding: a token is outside a span only if P(O) >= `o_threshold` (raise
     it to trade precision for recall); an I- without its B- starts a span.
     Score: the mean probability of the chosen tags."""
+    tags, ps = bio_choices(classes, probs, o_threshold)
+    return decode_choices(sent, layer, classes, tags, ps)
+
+
+def bio_choices(classes: list[str], probs: np.ndarray, o_threshold: float
+                ) -> tuple[list[int], list[float]]:
+    """Per token row: the chosen class (-1 for O) and its probability, for a whole batch
+    of rows at once."""
     o = classes.index("O") if "O" in classes else None
     others = probs.copy()
     if o is not None:
         others[:, o] = -1.0
     best = others.argmax(axis=1)
+    chosen = probs[np.arange(len(best)), best]
+    if o is None:
+        return best.tolist(), chosen.tolist()
+    outside = probs[:, o] >= o_threshold
+    return (np.where(outside, -1, best).tolist(),
+            np.where(outside, probs[:, o], chosen).tolist())
+
+
+def decode_choices(sent: Sentence, layer: str, classes: list[str], tags: list[int],
+                   ps: list[float]) -> list[Mention]:
     out, current = [], None  # current: (label, first token, probabilities)
-    for i, k in enumerate(best):
-        outside = o is not None and probs[i, o] >= o_threshold
-        tag, p = ("O", float(probs[i, o])) if outside else (classes[k], float(probs[i, k]))
+    for i, (k, p) in enumerate(zip(tags, ps, strict=True)):
+        tag = "O" if k < 0 else classes[k]
         if current and tag == f"I-{current[0]}":
             current[2].append(p)
             continue
@@ -67,7 +84,7 @@ def decode_bio(sent: Sentence, layer: str, classes: list[str], probs: np.ndarray
         if tag != "O":
             current = (tag[2:], i, [p])
     if current:
-        out.append(_mention(sent, layer, current, len(best)))
+        out.append(_mention(sent, layer, current, len(tags)))
     return out
 
 
@@ -183,10 +200,12 @@ class LinearTagger(Detector):
                 cut: float | None = None) -> list[list[Mention]]:
         classes = [str(c) for c in self.models[layer].classes_]
         cut = self.o_threshold.get(layer, 0.5) if cut is None else cut
+        tags, ps = bio_choices(classes, probs, cut)
         out, at = [], 0
         for s in sentences:
-            out.append(decode_bio(s, layer, classes, probs[at:at + len(s.tokens)], cut))
-            at += len(s.tokens)
+            end = at + len(s.tokens)
+            out.append(decode_choices(s, layer, classes, tags[at:end], ps[at:end]))
+            at = end
         return out
 
     def detect(self, sentences: list[Sentence], layers: frozenset[str]) -> list[list[Mention]]:
