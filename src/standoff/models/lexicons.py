@@ -131,6 +131,16 @@ class PhraseLexicon:
         return matches
 
 
+    def shortest_ends(self, tokens: Sequence[Token]) -> list[int]:
+        """Per token position, the end of the shortest phrase starting there (len(tokens)
+        + 1 if none): `find(tokens[a:b])` is non-empty exactly when some position i in
+        [a, b) has `ends[i] <= b`, so one pass serves every window of a sentence."""
+        texts, lowers = [t.text for t in tokens], [t.lower for t in tokens]
+        none = len(tokens) + 1
+        return [min((end for end, _ in self._phrases_at(texts, lowers, i)), default=none)
+                for i in range(len(tokens))]
+
+
 def _word_matches(word: Word, text: str, lower: str) -> bool:
     seen = text if word.case_sensitive else lower
     return seen.startswith(word.text) if word.prefix else seen == word.text
@@ -176,3 +186,15 @@ def load_lexicons(path: Path | None = None) -> Lexicons:
     except (KeyError, TypeError, AttributeError) as err:
         raise StandoffError(f"lexicon file needs triggers, blame, stance and status lists: {err}",
                             file=str(path)) from err
+
+
+def status_cue_ends(tokens: Sequence[Token], lexicons: Lexicons) -> dict[str, list[int]]:
+    """Per status (in the lexicon's order), where its cues starting at each token end."""
+    return {status: lexicons.status[status].shortest_ends(tokens)
+            for status in lexicons.status_order}
+
+
+def has_cue(ends: list[int], start: int, end: int) -> bool:
+    """Whether a cue lies wholly inside tokens [start, end) (`ends`: `shortest_ends`)."""
+    end = min(end, len(ends))
+    return any(ends[i] <= end for i in range(start, end))

@@ -11,10 +11,10 @@ from collections import defaultdict
 
 from standoff.models.components import PairExample
 from standoff.models.families.base import Resources
-from standoff.models.lexicons import MEMO_SIZE
+from standoff.models.lexicons import MEMO_SIZE, has_cue, status_cue_ends
 from standoff.models.normalize import gazetteer
 from standoff.models.rules_words import SPEECH_VERBS
-from standoff.models.text import Mention, Sentence, Token
+from standoff.models.text import Mention, Sentence
 
 _QUOTES = re.compile(r"[“”\"]")
 
@@ -118,22 +118,17 @@ def _in_quote(sent: Sentence, offset: int) -> bool:
 
 def pair_features(pairs: list[PairExample], res: Resources) -> list[dict[str, float]]:
     ranks = _ranks(pairs)
-    sentence_cues: dict[int, list[str]] = {}  # id(sentence) -> its status cues, found once
+    cues: dict[int, dict[str, list[int]]] = {}  # id(sentence) -> status cues, found once
     out = []
     for i, ex in enumerate(pairs):
         if ex.tail is not None:
             out.append(_relation_features(ex, ranks[i]))
             continue
-        cues = sentence_cues.get(id(ex.sentence))
-        if cues is None:
-            cues = sentence_cues[id(ex.sentence)] = _status_cues(ex.sentence.tokens, res)
-        out.append(_status_features(ex, res, cues))
+        ends = cues.get(id(ex.sentence))
+        if ends is None:
+            ends = cues[id(ex.sentence)] = status_cue_ends(ex.sentence.tokens, res.lexicons)
+        out.append(_status_features(ex, ends))
     return out
-
-
-def _status_cues(tokens: list[Token], res: Resources) -> list[str]:
-    return [status for status in res.lexicons.status_order
-            if res.lexicons.status[status].find(tokens)]
 
 
 def _ranks(pairs: list[PairExample]) -> list[int]:
@@ -186,8 +181,7 @@ def _relation_features(ex: PairExample, rank: int) -> dict[str, float]:
     return f
 
 
-def _status_features(ex: PairExample, res: Resources, sentence_cues: list[str]
-                     ) -> dict[str, float]:
+def _status_features(ex: PairExample, cue_ends: dict[str, list[int]]) -> dict[str, float]:
     words = [t.lower for t in ex.sentence.tokens]
     hs, he = _span(ex, ex.head)
     f = {"bias": 1.0, f"type={ex.head.label}": 1.0, f"hw={' '.join(words[hs:he])}": 1.0}
@@ -197,12 +191,12 @@ def _status_features(ex: PairExample, res: Resources, sentence_cues: list[str]
         f[f"before={w}"] = 1.0
     for w in words[he:he + 3]:
         f[f"after={w}"] = 1.0
-    window = ex.sentence.tokens[max(0, hs - 4):he]
-    for status in res.lexicons.status_order:
-        if res.lexicons.status[status].find(window):
+    for status, ends in cue_ends.items():
+        if has_cue(ends, max(0, hs - 4), he):
             f[f"cue={status}"] = 1.0
-    for status in sentence_cues:
-        f[f"sent_cue={status}"] = 1.0
+    for status, ends in cue_ends.items():
+        if has_cue(ends, 0, len(ends)):
+            f[f"sent_cue={status}"] = 1.0
     if _in_quote(ex.sentence, ex.head.start):
         f["in_quote"] = 1.0
     return f

@@ -11,6 +11,7 @@ from typing import Any
 from standoff.core.io import write_text_atomic
 from standoff.models.components import NONE, Detector, PairExample, PairScorer
 from standoff.models.families.base import ComponentFamily, Resources
+from standoff.models.lexicons import has_cue, status_cue_ends
 from standoff.models.normalize import gazetteer
 from standoff.models.registry import register_family
 from standoff.models.rules_words import SPEECH_VERBS
@@ -68,7 +69,8 @@ class HeuristicScorer(PairScorer):
 
     def score(self, pairs: list[PairExample]) -> list[dict[str, float]]:
         if self.kind == "status":
-            return [{self._status(ex): 1.0} for ex in pairs]
+            cues: dict[int, dict[str, list[int]]] = {}  # id(sentence) -> cue ends, once
+            return [{self._status(ex, cues): 1.0} for ex in pairs]
         groups: dict[int, list[int]] = defaultdict(list)
         for i, ex in enumerate(pairs):
             groups[id(ex.head)].append(i)
@@ -130,13 +132,14 @@ class HeuristicScorer(PairScorer):
 
     # -- status -------------------------------------------------------------------------
 
-    def _status(self, ex: PairExample) -> str:
-        tokens = ex.sentence.tokens
+    def _status(self, ex: PairExample, cues: dict[int, dict[str, list[int]]]) -> str:
+        ends = cues.get(id(ex.sentence))
+        if ends is None:
+            ends = cues[id(ex.sentence)] = status_cue_ends(ex.sentence.tokens, self.res.lexicons)
         hs, he = _position(ex, ex.head)
-        before = tokens[max(0, hs - self.window):he]
         for status in self.res.lexicons.status_order:
-            lexicon = self.res.lexicons.status[status]
-            if lexicon.find(before) or (status == "claimed" and lexicon.find(tokens)):
+            if has_cue(ends[status], max(0, hs - self.window), he) or (
+                    status == "claimed" and has_cue(ends[status], 0, len(ends[status]))):
                 return status
         return "asserted"
 
