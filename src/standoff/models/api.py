@@ -75,6 +75,9 @@ class LoadedModel:
         """One output document per input, lazily, `batch_size` documents at a time."""
         if batch_size < 1:
             raise StandoffError("batch_size must be at least 1")
+        set_batch_size = getattr(self.predictor, "set_batch_size", None)
+        if set_batch_size is not None:
+            set_batch_size(batch_size)  # also the spaCy family's nlp.pipe batch
         for batch in batched(docs, batch_size):
             yield from self.predictor.predict_batch(list(batch), gold_mentions, self.ref)
 

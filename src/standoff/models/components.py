@@ -32,6 +32,8 @@ class PairExample:
 class Detector(ABC):
     """Finds mentions of the task's layers in sentences."""
 
+    pipe_batch_size: int | None = None  # sentences per inner batch (nlp.pipe); None: default
+
     @abstractmethod
     def fit(self, train: list[Sentence], dev: list[Sentence]) -> dict[str, Any]:
         """Train (and select on dev); return what was selected, for the manifest."""
@@ -46,6 +48,8 @@ class Detector(ABC):
 
 class PairScorer(ABC):
     """Scores labels for head/tail pairs (relations) or for heads alone (attributes)."""
+
+    pipe_batch_size: int | None = None  # pairs per inner batch (nlp.pipe); None: default
 
     @abstractmethod
     def fit(self, train: list[PairExample], dev: list[PairExample]) -> dict[str, Any]: ...

@@ -41,6 +41,13 @@ class ComposedPredictor:
                       model_version: str) -> list[Document]:
         return self.pipeline.predict_batch(docs, gold_mentions, model_version)
 
+    def set_batch_size(self, size: int) -> None:
+        """The components' own inner batches (spaCy's nlp.pipe) take the same size."""
+        pipe = self.pipeline
+        for part in (pipe.detector, pipe.relations, pipe.status):
+            if part is not None:
+                part.pipe_batch_size = size
+
     def save(self, path: Path) -> None:
         pipe = self.pipeline
         write_text_atomic(path / "actors.yaml", dump_yaml(pipe.normalizer.registry.to_yaml_dict()))

@@ -77,7 +77,8 @@ class SpacyPairScorer(PairScorer):
         if self.nlp is None:
             return [{self.constant or NONE: 1.0} for _ in pairs]
         texts = (marked_text(ex, self.context) for ex in pairs)
-        return [{k: float(v) for k, v in doc.cats.items()} for doc in self.nlp.pipe(texts)]
+        docs = self.nlp.pipe(texts, batch_size=self.pipe_batch_size or self.nlp.batch_size)
+        return [{k: float(v) for k, v in doc.cats.items()} for doc in docs]
 
     def save(self, path: Path) -> None:
         write_text_atomic(path / "scorer.json", json.dumps(

@@ -120,6 +120,7 @@ class SpacySpanDetector(Detector):
     def _type(self, sentences: list[Sentence], found: list[list[Mention]]) -> None:
         """Give each found span of a typed layer its most likely label."""
         for layer, typer in self.typers.items():
+            typer.pipe_batch_size = self.pipe_batch_size
             todo = [(i, j) for i, ms in enumerate(found) for j, m in enumerate(ms)
                     if m.layer == layer]
             if not todo:
@@ -153,7 +154,9 @@ class SpacySpanDetector(Detector):
         out = []
         floor = min(self.thresholds.values(), default=0.5)
         self.nlp.get_pipe("spancat").cfg["threshold"] = floor
-        for sent, doc in zip(sentences, self.nlp.pipe(s.text for s in sentences), strict=True):
+        texts = (s.text for s in sentences)
+        docs = self.nlp.pipe(texts, batch_size=self.pipe_batch_size or self.nlp.batch_size)
+        for sent, doc in zip(sentences, docs, strict=True):
             group = doc.spans.get(SPANS_KEY, [])
             scores = group.attrs.get("scores", [None] * len(group)) if len(group) else []
             found = []
