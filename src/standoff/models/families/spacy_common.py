@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 
 from standoff.core.errors import StandoffError
-from standoff.models.families.spacy_ruler import speed_up_ruler
+from standoff.models.families.spacy_speed import speed_up
 from standoff.models.text import Mention
 
 
@@ -29,7 +29,7 @@ def load_pipeline(path: Path) -> Language:
     except Exception as err:  # spaCy raises many kinds on damaged directories
         raise StandoffError(f"cannot load the spaCy pipeline: {err}", file=str(path),
                             hint="the directory is damaged; retrain the model") from err
-    speed_up_ruler(nlp)
+    speed_up(nlp)
     return nlp
 
 

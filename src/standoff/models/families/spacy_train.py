@@ -19,7 +19,7 @@ from spacy.training.loop import train as train_loop
 from thinc.api import Config
 
 from standoff.core.errors import StandoffError
-from standoff.models.families.spacy_ruler import speed_up_ruler
+from standoff.models.families.spacy_speed import speed_up
 from standoff.models.progress import current
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
@@ -70,14 +70,14 @@ def train_pipeline(cfg_file: Path, train_docs: list[Doc], dev_docs: list[Doc],
         except Exception as err:  # spaCy reports config problems with many error types
             raise StandoffError(f"cannot set up spaCy training: {err}", file=str(cfg_file),
                                 hint="check the config and the --set overrides") from err
-        speed_up_ruler(nlp)  # the ruler annotates every training batch
+        speed_up(nlp)  # the ruler annotates every training batch
         current().stage(stage, total=float(config["training"]["max_epochs"] or 1))
         (tmp_path / "run").mkdir()
         _HISTORY.clear()
         quiet = io.StringIO()
         train_loop(nlp, tmp_path / "run", use_gpu=-1, stdout=quiet, stderr=quiet)
         best = spacy.load(tmp_path / "run" / "model-best")
-        speed_up_ruler(best)
+        speed_up(best)
     scores = {k: round(v, 4) for k, v in (best.meta.get("performance") or {}).items()
               if isinstance(v, float)}
     return best, {"best_dev_scores": scores, "config": cfg_file.name,
