@@ -60,3 +60,14 @@ def test_id_set_finds_duplicates_across_merges(monkeypatch: pytest.MonkeyPatch) 
     assert not any(ids.add(n) for n in names[::7])  # every repeat is caught
     assert ids.add("doc-01000")
     assert ids._sorted.nbytes <= 8 * 1001  # 8 bytes per id, whatever the id's length
+
+
+def test_repeated_predictions_are_named_up_to_the_error_limit(gold_docs, tmp_path) -> None:
+    """A file that repeats one document a million times must not hold a million errors."""
+    doc = gold_docs[0]
+    pairs = ((f"preds.jsonl:{i}", doc) for i in range(1, 200))
+    join = stream.PredictionJoin(pairs, tmp_path)
+    assert join.take(doc.id)[0] == "preds.jsonl:1"
+    assert list(join.leftovers()) == []  # the 198 repeats are not predictions to score
+    assert len(join.duplicates) == stream.MAX_DUPLICATES
+    assert join.duplicates[0].file == "preds.jsonl:2"

@@ -27,6 +27,7 @@ from standoff.core.model import Document
 from standoff.eval.base import Item
 
 BLOCK_ROWS = 4096  # count rows kept in memory before they go to disk
+MAX_DUPLICATES = 50  # repeated predictions kept to be named (single_pass.MAX_ERRORS)
 
 
 class DiskCountTable:
@@ -263,9 +264,10 @@ class PredictionJoin:
     def _fresh(self) -> Iterator[tuple[str, Document]]:
         for where, doc in self.pairs:
             if not self.seen.add(doc.id):
-                self.duplicates.append(StandoffError(
-                    "a second prediction for this document", file=where, record=doc.id,
-                    hint="keep one line per document"))
+                if len(self.duplicates) < MAX_DUPLICATES:  # a run lists 50 errors at most
+                    self.duplicates.append(StandoffError(
+                        "a second prediction for this document", file=where, record=doc.id,
+                        hint="keep one line per document"))
                 continue
             self.count += 1
             yield where, doc
