@@ -142,3 +142,18 @@ def test_paired_test_finds_a_real_difference_on_real_documents(gold_docs, method
     lenient = paired_test(mb.matrix, ma.matrix, ma.index, metrics, 500, 0, method,
                           tolerances={"trigger.strict.f1": 1.0})["trigger.strict.f1"]
     assert not lenient.worse()  # a drop within the tolerance is not a failure
+
+
+def test_paired_bootstrap_draws_the_resamples_of_the_intervals() -> None:
+    """Compare resamples the documents exactly as `eval run` did for each version's
+    intervals (same seed, same weights), both versions with the same weights."""
+    a, b = counts(50, 1, 0.5), counts(50, 2, 0.7)
+    got = paired_test(a, b, INDEX, METRICS, resamples=300, seed=4)["m.recall"]
+    w = weights(50, 300, seed=4)
+
+    def recall(m: np.ndarray) -> np.ndarray:
+        s = w @ m
+        return s[:, 0] / (s[:, 0] + s[:, 2])
+
+    low, high = np.percentile(recall(b) - recall(a), [2.5, 97.5])
+    assert got.low == pytest.approx(low) and got.high == pytest.approx(high)

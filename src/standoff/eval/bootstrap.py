@@ -188,9 +188,12 @@ def paired_test(matrix_a: np.ndarray, matrix_b: np.ndarray, index: Mapping[str, 
     b = {k: float(f(tb)) for k, f in metrics.items()}
     active = _active(matrix_a, matrix_b)
     both = np.concatenate([active, active])  # A's columns, then B's: the same weights
-    diff = [matrix_b - matrix_a] if method == "randomization" else None
-    sums, swaps = resampled_sums([np.hstack([matrix_a, matrix_b])], n, resamples, seed, both,
-                                 diff)
+    # row blocks made as they are read: no full-size copy of either matrix
+    steps = range(0, n, DOC_BLOCK)
+    pairs = (np.hstack([matrix_a[i:i + DOC_BLOCK], matrix_b[i:i + DOC_BLOCK]]) for i in steps)
+    diff = ((matrix_b[i:i + DOC_BLOCK] - matrix_a[i:i + DOC_BLOCK]) for i in steps) \
+        if method == "randomization" else None
+    sums, swaps = resampled_sums(pairs, n, resamples, seed, both, diff)
     da = _evaluate(metrics, Sums(sums[:, :width], index), resamples)
     db = _evaluate(metrics, Sums(sums[:, width:], index), resamples)
     if method == "randomization":
