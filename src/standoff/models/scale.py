@@ -9,9 +9,9 @@ Parquet, HF datasets, text files, fsspec URLs, corpus splits), cut into chunks o
 `batch_size` documents, and each chunk is predicted by a processor that loads the model
 once per worker (`model_processor`, run through `core.parallel`). Chunks come back in
 input order, so the output does not depend on the number of workers, the engine or the
-batch size. A folder as `--out` gets shards and a
-manifest (`core.shards`), so a killed run resumes with `--resume`; a `.jsonl` file is
-written atomically at the end.
+batch size. A folder as `--out` gets shards and a manifest (`core.shards`), so a killed
+run resumes with `--resume`; a `.jsonl` file is written atomically at the end. A worker
+that dies stops a local run with an error naming the kept shards (Dask reschedules).
 """
 
 from __future__ import annotations
