@@ -138,6 +138,7 @@ class PhraseLexicon:
         texts, lowers = [t.text for t in tokens], [t.lower for t in tokens]
         none = len(tokens) + 1
         return [min((end for end, _ in self._phrases_at(texts, lowers, i)), default=none)
+                if self._starting_with(texts[i], lowers[i]) else none
                 for i in range(len(tokens))]
 
 

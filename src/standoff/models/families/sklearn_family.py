@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +116,9 @@ def vectorize(vectorizer: DictVectorizer, rows: list[dict[str, float]]) -> sp.cs
     return matrix
 
 
-def vectorize_names(vectorizer: DictVectorizer, rows: list[list[str]]) -> sp.csr_matrix:
-    """`vectorize` for rows of feature names that all have the value 1.0."""
+def vectorize_names(vectorizer: DictVectorizer, rows: Iterable[list[str]]) -> sp.csr_matrix:
+    """`vectorize` for rows of feature names that all have the value 1.0. `rows` may be a
+    generator: no row is kept once its columns are known."""
     get = vectorizer.vocabulary_.get
     indices: list[int] = []
     indptr = [0]
@@ -125,7 +127,7 @@ def vectorize_names(vectorizer: DictVectorizer, rows: list[list[str]]) -> sp.csr
         indptr.append(len(indices))
     matrix = sp.csr_matrix((np.ones(len(indices), dtype=vectorizer.dtype),
                             np.asarray(indices, dtype=np.intc), np.asarray(indptr, dtype=np.intc)),
-                           shape=(len(rows), len(vectorizer.vocabulary_)))
+                           shape=(len(indptr) - 1, len(vectorizer.vocabulary_)))
     matrix.sort_indices()
     return matrix
 
@@ -213,8 +215,8 @@ class LinearTagger(Detector):
         wanted = [layer for layer in self.task.layers if layer in layers and layer in self.models]
         if not wanted or not any(s.tokens for s in sentences):
             return out
-        x = vectorize_names(self.vectorizer, [names for s in sentences
-                                              for names in self.featurizer.sentence_names(s)])
+        x = vectorize_names(self.vectorizer, (names for s in sentences
+                                              for names in self.featurizer.sentence_names(s)))
         for layer in wanted:
             for i, found in enumerate(self._decode(layer, sentences,
                                                    self.models[layer].predict_proba(x))):
