@@ -62,15 +62,20 @@ class TaskPipeline:
     def predict_batch(self, docs: list[Document], gold_mentions: bool,
                       model_version: str) -> list[Document]:
         with collector_paused():
-            states = [self._state(ensure_sentences(d), gold_mentions) for d in docs]
-            self._detect(states)
-            for state in states:
-                self._resolve_actors(state)
-            if self.status is not None:
-                self._classify_status(states)
-            if self.relations is not None:
-                self._link(states)
-            return [self._output(s, model_version) for s in states]
+            return self._predict(docs, gold_mentions, model_version)
+
+    def _predict(self, docs: list[Document], gold_mentions: bool,
+                 model_version: str) -> list[Document]:
+        # a function of its own: the batch's states are freed before the collector resumes
+        states = [self._state(ensure_sentences(d), gold_mentions) for d in docs]
+        self._detect(states)
+        for state in states:
+            self._resolve_actors(state)
+        if self.status is not None:
+            self._classify_status(states)
+        if self.relations is not None:
+            self._link(states)
+        return [self._output(s, model_version) for s in states]
 
     # -- steps ---------------------------------------------------------------------------
 
