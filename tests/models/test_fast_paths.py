@@ -30,7 +30,15 @@ from standoff.models.lexicons import (
     status_cue_ends,
 )
 from standoff.models.normalize import gazetteer
-from standoff.models.text import Mention, Sentence, Token, sentences_of, tokenize, tokenizer
+from standoff.models.text import (
+    Mention,
+    Sentence,
+    Token,
+    sentences_of,
+    split_with_tokens,
+    tokenize,
+    tokenizer,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -115,6 +123,22 @@ def test_tokenize_equals_spacy_tokens() -> None:
              for t in tokenizer()(text) if not t.is_space]
     assert tokenize(text, 5) == plain
     assert tokenize("") == []
+
+
+def test_split_with_tokens_equals_split_then_tokenize() -> None:
+    from standoff.corpus.sentences import split_sentences
+
+    texts = [d.text for d in Corpus.open(REPO / "corpus").documents()][:20]
+    texts += [t.replace(". ", ".").replace(", ", ",") for t in texts]  # boundaries in chunks
+    texts += ["end.Next one!And(another)?\"Quoted.\"x", "a\u00a0b. C\u2028d. e", "", " \n "]
+    inside = 0
+    for text in texts:
+        offsets, count, tokens = split_with_tokens(text)
+        assert (offsets, count) == split_sentences(text)
+        for (s, e), found in zip(offsets, tokens, strict=True):
+            assert found == tokenize(text[s:e], s), text[s:e]
+            inside += not (s == 0 or text[s - 1].isspace())
+    assert inside > 0, "some sentence should start inside a whitespace chunk (the fallback)"
 
 
 def test_feature_matrices_equal_dictvectorizer(sentences, resources, trained) -> None:

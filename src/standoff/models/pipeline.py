@@ -19,7 +19,7 @@ from standoff.models.decode import Link, decode_head
 from standoff.models.normalize import Normalizer
 from standoff.models.output import build_output
 from standoff.models.tasks import TaskSpec
-from standoff.models.text import Mention, Sentence, ensure_sentences, sentences_of
+from standoff.models.text import Mention, Sentence, prepare
 
 
 @contextmanager
@@ -67,7 +67,7 @@ class TaskPipeline:
     def _predict(self, docs: list[Document], gold_mentions: bool,
                  model_version: str) -> list[Document]:
         # a function of its own: the batch's states are freed before the collector resumes
-        states = [self._state(ensure_sentences(d), gold_mentions) for d in docs]
+        states = [self._state(d, gold_mentions) for d in docs]
         self._detect(states)
         for state in states:
             self._resolve_actors(state)
@@ -84,7 +84,8 @@ class TaskPipeline:
         if self.task.name == "events" and not any(s.label == "EVENT"
                                                   for s in doc.annotation.spans):
             given = given - {"EVENT"}  # no gold triggers in the input: find them
-        return DocState(doc, given, sentences_of(doc, given))
+        doc, sentences = prepare(doc, given)
+        return DocState(doc, given, sentences)
 
     def _detect(self, states: list[DocState]) -> None:
         common = frozenset.intersection(*(s.given for s in states)) if states else frozenset()

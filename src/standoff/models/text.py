@@ -6,6 +6,7 @@ component lines up with the tokens of another.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -109,11 +110,54 @@ def ensure_sentences(doc: Document) -> Document:
     return doc.model_copy(update={"sentences": sentences, "tokens": tokens})
 
 
-def sentences_of(doc: Document, layers: frozenset[str] = frozenset()) -> list[Sentence]:
-    """The document's sentences, each with its spans of the given layers as mentions."""
+def prepare(doc: Document, layers: frozenset[str] = frozenset()
+            ) -> tuple[Document, list[Sentence]]:
+    """`ensure_sentences` then `sentences_of`; a document without sentence offsets is
+    tokenized once, not once to split it and again per sentence."""
+    if doc.sentences:
+        return doc, sentences_of(doc, layers)
+    offsets, count, tokens = split_with_tokens(doc.text)
+    if not offsets:
+        doc = ensure_sentences(doc)
+        return doc, sentences_of(doc, layers)
+    doc = doc.model_copy(update={"sentences": offsets, "tokens": count})
+    return doc, sentences_of(doc, layers, tokens)
+
+
+def split_with_tokens(text: str) -> tuple[list[tuple[int, int]], int, list[list[Token]]]:
+    """`split_sentences(text)` plus each sentence's tokens, taken from the segmenter's own
+    tokens when the sentence starts and ends at whitespace (spaCy tokenizes each
+    whitespace-separated chunk on its own, so they are what `tokenize` would give);
+    otherwise tokenized on its own."""
+    from standoff.corpus.sentences import line_sentences
+
+    offsets: list[tuple[int, int]] = []
+    count = 0
+    tokens: list[list[Token]] = []
+    for doc, pos, found in line_sentences(text):
+        rows = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
+        starts = [pos + at for at, _, space in rows if not space]
+        lengths = [n for _, n, space in rows if not space]
+        count += len(starts)
+        for s, e in found:
+            offsets.append((s, e))
+            if (s == 0 or text[s - 1].isspace()) and (e == len(text) or text[e].isspace()):
+                lo, hi = bisect_left(starts, s), bisect_left(starts, e)
+                tokens.append([Token(a, a + n, text[a:a + n])
+                               for a, n in zip(starts[lo:hi], lengths[lo:hi], strict=True)])
+            else:
+                tokens.append(tokenize(text[s:e], s))
+    return offsets, count, tokens
+
+
+def sentences_of(doc: Document, layers: frozenset[str] = frozenset(),
+                 tokens: list[list[Token]] | None = None) -> list[Sentence]:
+    """The document's sentences, each with its spans of the given layers as mentions
+    (`tokens`: each sentence's tokens, when already known)."""
     out = []
     for i, (s, e) in enumerate(doc.sentences):
-        out.append(Sentence(doc.id, i, s, e, doc.text[s:e], tokenize(doc.text[s:e], s)))
+        words = tokens[i] if tokens is not None else tokenize(doc.text[s:e], s)
+        out.append(Sentence(doc.id, i, s, e, doc.text[s:e], words))
     for span in doc.annotation.spans:
         if span.label not in layers:
             continue
