@@ -141,6 +141,14 @@ def test_split_with_tokens_equals_split_then_tokenize() -> None:
     assert inside > 0, "some sentence should start inside a whitespace chunk (the fallback)"
 
 
+def test_token_span_equals_overlap_scan(sentences) -> None:
+    for sent in sentences[:40]:
+        for start in range(sent.start - 1, sent.end + 2):
+            for end in range(start, min(sent.end + 2, start + 30)):
+                idx = [i for i, t in enumerate(sent.tokens) if t.start < end and t.end > start]
+                assert sent.token_span(start, end) == ((idx[0], idx[-1] + 1) if idx else None)
+
+
 def test_feature_matrices_equal_dictvectorizer(sentences, resources, trained) -> None:
     model = trained.model("events", "sklearn")
     tagger = model.predictor.pipeline.detector

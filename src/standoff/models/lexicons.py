@@ -136,10 +136,15 @@ class PhraseLexicon:
         + 1 if none): `find(tokens[a:b])` is non-empty exactly when some position i in
         [a, b) has `ends[i] <= b`, so one pass serves every window of a sentence."""
         texts, lowers = [t.text for t in tokens], [t.lower for t in tokens]
-        none = len(tokens) + 1
-        return [min((end for end, _ in self._phrases_at(texts, lowers, i)), default=none)
-                if self._starting_with(texts[i], lowers[i]) else none
-                for i in range(len(tokens))]
+        none, memo = len(tokens) + 1, self._memo
+        out = []
+        for i, text in enumerate(texts):
+            starts = memo.get(text)  # inlined `_starting_with`: most tokens start nothing
+            if starts is None:
+                starts = self._starting_with(text, lowers[i])
+            out.append(min((end for end, _ in self._phrases_at(texts, lowers, i)), default=none)
+                       if starts else none)
+        return out
 
 
 def _word_matches(word: Word, text: str, lower: str) -> bool:

@@ -6,9 +6,9 @@ component lines up with the tokens of another.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 import spacy
@@ -82,8 +82,14 @@ class Sentence:
 
     def token_span(self, start: int, end: int) -> tuple[int, int] | None:
         """Token indices [i, j) overlapping characters [start, end), or None."""
-        idx = [i for i, t in enumerate(self.tokens) if t.start < end and t.end > start]
-        return (idx[0], idx[-1] + 1) if idx else None
+        starts, ends = self._bounds
+        first = bisect_right(ends, start)  # tokens are in order and do not overlap
+        last = bisect_left(starts, end)
+        return (first, last) if first < last else None
+
+    @cached_property
+    def _bounds(self) -> tuple[list[int], list[int]]:
+        return [t.start for t in self.tokens], [t.end for t in self.tokens]
 
 
 @lru_cache(maxsize=1)
