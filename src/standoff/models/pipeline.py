@@ -149,9 +149,12 @@ class TaskPipeline:
         for state, heads, pairs in per_state:
             chunk = scores[at:at + len(pairs)]
             at += len(pairs)
+            by_head: dict[int, list[int]] = {}  # id(head) -> its pairs, in order
+            for i, pair in enumerate(pairs):
+                by_head.setdefault(id(pair.head), []).append(i)
             for _, head in heads:
-                mine = [(p, s) for p, s in zip(pairs, chunk, strict=True) if p.head is head]
-                links = decode_head(head, [p for p, _ in mine], [s for _, s in mine],
+                mine = by_head.get(id(head), [])
+                links = decode_head(head, [pairs[i] for i in mine], [chunk[i] for i in mine],
                                     self.task.relations, self.threshold,
                                     self.task.required_for(head.label))
                 if links is None:

@@ -88,6 +88,11 @@ class Sentence:
         return (first, last) if first < last else None
 
     @cached_property
+    def lowers(self) -> list[str]:
+        """The tokens' lowercase texts (read-only: shared by every feature of the sentence)."""
+        return [t.lower for t in self.tokens]
+
+    @cached_property
     def _bounds(self) -> tuple[list[int], list[int]]:
         return [t.start for t in self.tokens], [t.end for t in self.tokens]
 

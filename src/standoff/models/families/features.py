@@ -45,7 +45,7 @@ class TokenFeaturizer:
 
     def lexicon_tags(self, sent: Sentence) -> list[list[str]]:
         texts = [t.text for t in sent.tokens]
-        lowers = [t.lower for t in sent.tokens]
+        lowers = sent.lowers
         tags: list[list[str]] = [[] for _ in sent.tokens]
         for name, lexicon in self.lexicons.items():
             for m in lexicon.find_words(texts, lowers):
@@ -60,7 +60,7 @@ class TokenFeaturizer:
 
     def sentence_names(self, sent: Sentence) -> list[list[str]]:
         """The names of each token's features (a name may repeat: it counts once)."""
-        words = [t.lower for t in sent.tokens]
+        words = sent.lowers
         tags = self.lexicon_tags(sent)
         pad = max(self.context, 1)
         padded = ["<s>"] * pad + words + ["</s>"] * pad  # padded[pad + i] is words[i]
@@ -151,7 +151,7 @@ def _ranks(pairs: list[PairExample]) -> list[int]:
 
 
 def _relation_features(ex: PairExample, rank: int) -> dict[str, float]:
-    words = [t.lower for t in ex.sentence.tokens]
+    words = ex.sentence.lowers
     hs, he = _span(ex, ex.head)
     ts, te = _span(ex, ex.tail)
     order = "before" if te <= hs else "after" if ts >= he else "overlap"
@@ -182,7 +182,7 @@ def _relation_features(ex: PairExample, rank: int) -> dict[str, float]:
 
 
 def _status_features(ex: PairExample, cue_ends: dict[str, list[int]]) -> dict[str, float]:
-    words = [t.lower for t in ex.sentence.tokens]
+    words = ex.sentence.lowers
     hs, he = _span(ex, ex.head)
     f = {"bias": 1.0, f"type={ex.head.label}": 1.0, f"hw={' '.join(words[hs:he])}": 1.0}
     for d in range(1, 4):

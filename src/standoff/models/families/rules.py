@@ -85,7 +85,7 @@ class HeuristicScorer(PairScorer):
     def _choose(self, group: list[PairExample]) -> dict[int, str]:
         head = group[0].head
         hs, he = _position(group[0], head)
-        words = [t.lower for t in group[0].sentence.tokens]
+        words = group[0].sentence.lowers
         left = sorted((i for i, ex in enumerate(group) if _position(ex, ex.tail)[1] <= hs),
                       key=lambda i: -_position(group[i], group[i].tail)[0])
         right = sorted((i for i, ex in enumerate(group) if _position(ex, ex.tail)[0] >= he),
