@@ -12,6 +12,7 @@ labels nervaluate does not do) compares with the reference implementation.
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,10 +21,10 @@ from nervaluate import Evaluator
 from rich.console import Console
 from rich.table import Table
 
-from standoff.core.io import read_documents
+from standoff.core.io import read_documents, write_jsonl_atomic
 from standoff.core.schema import EVENT_TYPES
 from standoff.eval.base import E2E, GOLD_ACTORS
-from standoff.eval.data import check_prediction
+from standoff.eval.data import GoldHash, check_prediction, read_jsonl_documents
 from standoff.eval.events import trigger_ents
 from standoff.eval.runner import TASKS, score_documents, summarize
 from standoff.eval.synthetic import perturb, replicate
@@ -52,6 +53,15 @@ def bench(docs, n: int, resamples: int, console: Console) -> list[tuple[str, tup
     base, _ = timed(lambda: nervaluate_triggers(gold, preds))
     rows.append(("baseline: nervaluate, trigger spans (4 schemes, per type)", base, 1.0))
     schema = _schema()
+    with tempfile.TemporaryDirectory() as tmp:
+        files = [Path(tmp) / "gold.jsonl", Path(tmp) / "preds.jsonl"]
+        write_jsonl_atomic(files[0], gold)
+        write_jsonl_atomic(files[1], preds.values())
+        t, _ = timed(lambda: [sum(1 for _ in read_jsonl_documents(f)) for f in files])
+    rows.append(("read gold + predictions JSONL (pydantic)", t,
+                 base[1] / t[1]))
+    t, _ = timed(lambda: [GoldHash().update(d) for d in gold])
+    rows.append(("gold hash (sorted JSON of each annotation)", t, base[1] / t[1]))
     t, _ = timed(lambda: [check_prediction(preds[d.id], d, schema, "bench") for d in gold])
     rows.append(("check predictions against gold", t, base[1] / t[1]))
     both = {E2E: preds, GOLD_ACTORS: preds}
