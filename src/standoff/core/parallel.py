@@ -95,7 +95,7 @@ def map_local(spec: ProcessorSpec, chunks: Iterable[list[dict[str, Any]]],
     except BrokenProcessPool as err:
         raise WorkerDied(f"a worker process died (killed, out of memory, or its start-up "
                          f"failed: {err}) after {done} chunks came back", done,
-                         hint="see the system log (dmesg) for the OOM killer") from err
+                         hint="See the system log (dmesg) for the OOM killer.") from err
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
