@@ -203,4 +203,6 @@ def status_cue_ends(tokens: Sequence[Token], lexicons: Lexicons) -> dict[str, li
 def has_cue(ends: list[int], start: int, end: int) -> bool:
     """Whether a cue lies wholly inside tokens [start, end) (`ends`: `shortest_ends`)."""
     end = min(end, len(ends))
+    if start == 0 and end == len(ends):  # the whole sentence: min() runs in C
+        return min(ends, default=end + 1) <= end
     return any(ends[i] <= end for i in range(start, end))

@@ -56,23 +56,24 @@ class TokenFeaturizer:
 
     def sentence(self, sent: Sentence) -> list[dict[str, float]]:
         """One feature dict per token (every value 1.0)."""
-        return [dict.fromkeys(names, 1.0) for names in self.sentence_names(sent)]
+        return [dict.fromkeys((*word, *names), 1.0) for word, names in self.sentence_names(sent)]
 
-    def sentence_names(self, sent: Sentence) -> list[list[str]]:
-        """The names of each token's features (a name may repeat: it counts once)."""
+    def sentence_names(self, sent: Sentence) -> list[tuple[tuple[str, ...], list[str]]]:
+        """Per token, the names of its features in two parts: those of the word alone (one
+        shared tuple per distinct word, so a vectorizer can remember its columns) and the
+        rest. A name may repeat: it counts once."""
         words = sent.lowers
         tags = self.lexicon_tags(sent)
         pad = max(self.context, 1)
         padded = ["<s>"] * pad + words + ["</s>"] * pad  # padded[pad + i] is words[i]
+        seen = [self._context_names(w) for w in padded]  # each word seen from its neighbours
         out = []
         for i, tok in enumerate(sent.tokens):
             w, at = words[i], pad + i
-            names = [*self._word_names(tok.text, w), "bias"]
-            if i == 0:
-                names.append("first")
+            names = ["bias", "first"] if i == 0 else ["bias"]
             for d in range(1, self.context + 1):
-                names.append(self._context_names(padded[at - d])[2 * d - 2])
-                names.append(self._context_names(padded[at + d])[2 * d - 1])
+                names.append(seen[at - d][2 * d - 2])
+                names.append(seen[at + d][2 * d - 1])
             names.append(f"bi-={padded[at - 1]}|{w}")
             names.append(f"bi+={w}|{padded[at + 1]}")
             if i and tok.text[:1].isupper():
@@ -84,7 +85,7 @@ class TokenFeaturizer:
                 names.extend(f"prev:{tag}" for tag in tags[i - 1])
             if i + 1 < len(words):
                 names.extend(f"next:{tag}" for tag in tags[i + 1])
-            out.append(names)
+            out.append((self._word_names(tok.text, w), names))
         return out
 
     def _context_names(self, word: str) -> tuple[str, ...]:

@@ -116,14 +116,22 @@ def vectorize(vectorizer: DictVectorizer, rows: list[dict[str, float]]) -> sp.cs
     return matrix
 
 
-def vectorize_names(vectorizer: DictVectorizer, rows: Iterable[list[str]]) -> sp.csr_matrix:
-    """`vectorize` for rows of feature names that all have the value 1.0. `rows` may be a
-    generator: no row is kept once its columns are known."""
+def vectorize_names(vectorizer: DictVectorizer,
+                    rows: Iterable[tuple[tuple[str, ...], list[str]]]) -> sp.csr_matrix:
+    """`vectorize` for rows of feature names that all have the value 1.0, each row in two
+    parts (`TokenFeaturizer.sentence_names`): the columns of a recurring first part are
+    looked up once. `rows` may be a generator: no row is kept once its columns are known."""
     get = vectorizer.vocabulary_.get
+    known: dict[tuple[str, ...], list[int]] = {}
     indices: list[int] = []
     indptr = [0]
-    for names in rows:
-        indices.extend({at for at in map(get, names) if at is not None})
+    for shared, names in rows:
+        columns = known.get(shared)
+        if columns is None:
+            columns = known[shared] = [at for at in map(get, shared) if at is not None]
+        found = {at for at in map(get, names) if at is not None}
+        found.update(columns)
+        indices.extend(found)
         indptr.append(len(indices))
     matrix = sp.csr_matrix((np.ones(len(indices), dtype=vectorizer.dtype),
                             np.asarray(indices, dtype=np.intc), np.asarray(indptr, dtype=np.intc)),
