@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from standoff.core.model import AnnotationSet, Document, Relation, Span
 from standoff.models.decode import Link
@@ -39,6 +40,13 @@ class IdMaker:
                 return candidate
 
 
+def _trusted(model: type[Span] | type[Relation], valid: bool, **fields: Any) -> Any:
+    """A span or relation built here from well-typed values skips pydantic's validation
+    (a tenth of the sklearn family's time); `valid` is the model's own rule (a span ends
+    after it starts): when it fails, the validating constructor raises the usual error."""
+    return model.model_construct(**fields) if valid else model(**fields)
+
+
 def build_output(doc: Document, mentions: list[Mention], links: list[Link],
                  model_version: str, extra_meta: dict | None = None) -> Document:
     """The output document: same id/text/sentences/meta/split, predicted spans and relations."""
@@ -50,13 +58,14 @@ def build_output(doc: Document, mentions: list[Mention], links: list[Link],
                                                   m.span_id or "")):
         span_id = m.span_id or ids.new(ID_PREFIX.get(m.layer, "x"))
         span_ids[m] = span_id
-        spans.append(Span(id=span_id, label=m.layer, start=m.start, end=m.end,
-                          text=doc.text[m.start:m.end], attrs=span_attrs(m),
-                          score=None if m.score is None else round(float(m.score), 6)))
+        spans.append(_trusted(Span, m.end > m.start, id=span_id, label=m.layer, start=m.start,
+                              end=m.end, text=doc.text[m.start:m.end], attrs=span_attrs(m),
+                              score=None if m.score is None else round(float(m.score), 6)))
     relations = []
     for link in links:
-        relations.append(Relation(id=ids.new("r"), label=link.label, head=span_ids[link.head],
-                                  tail=span_ids[link.tail], score=round(float(link.score), 6)))
+        relations.append(_trusted(Relation, True, id=ids.new("r"), label=link.label,
+                                  head=span_ids[link.head], tail=span_ids[link.tail],
+                                  score=round(float(link.score), 6)))
     meta = {**doc.meta, **(extra_meta or {})}
     annotation = AnnotationSet(origin="predicted", model_version=model_version, spans=spans,
                                relations=relations)
