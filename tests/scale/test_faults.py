@@ -75,10 +75,11 @@ def kill_a_busy_worker(busy: Path) -> tuple[int, str]:
 
 
 def run_and_kill(spec: ProcessorSpec, chunks: list[list[dict]], busy: Path,
-                 allowed_failures: int) -> tuple[list[dict], tuple[int, str]]:
+                 allowed_failures: int, workers: int = 2) -> tuple[list[dict], tuple[int, str]]:
     out: list[dict] = []
     killed = None
-    for result in map_dask(spec, iter(chunks), workers=2, allowed_failures=allowed_failures):
+    for result in map_dask(spec, iter(chunks), workers=workers,
+                           allowed_failures=allowed_failures):
         out.extend(result)
         if killed is None:  # the first chunk is back: the cluster runs, both workers busy
             killed = kill_a_busy_worker(busy)
@@ -111,7 +112,7 @@ def test_without_allowed_failures_the_same_kill_fails_clearly(project: Path,
     spec = ProcessorSpec(slow_predictor, (MODEL, str(project / "models"), str(busy), 0.3))
     chunks = list(chunked(archive(project, 24), 3))
     with pytest.raises(WorkerDied) as caught:
-        run_and_kill(spec, chunks, busy, allowed_failures=0)
+        run_and_kill(spec, chunks, busy, allowed_failures=0, workers=1)  # one start-up
     assert "allowed-failures" in str(caught.value) and caught.value.done >= 1
 
 
