@@ -39,6 +39,12 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
+def with_attrs(m: Mention, attrs: dict[str, str]) -> Mention:
+    """`dataclasses.replace(m, attrs=...)` without its generic machinery (hot path)."""
+    return Mention(m.layer, m.label, m.start, m.end, m.score, m.span_id,
+                   tuple(sorted(attrs.items())))
+
+
 @dataclass
 class DocState:
     doc: Document
@@ -118,7 +124,7 @@ class TaskPipeline:
                     if res.how == "new":
                         state.new_actors.setdefault(res.code, mention_text)
                     attrs = dict(m.attrs) | {"code": res.code}
-                    resolved.append(dataclasses.replace(m, attrs=tuple(sorted(attrs.items()))))
+                    resolved.append(with_attrs(m, attrs))
             sent.mentions = resolved
 
     def _classify_status(self, states: list[DocState]) -> None:
@@ -131,7 +137,7 @@ class TaskPipeline:
         for (sent, i, m), p in zip(todo, probs, strict=True):
             status = max(sorted(p), key=lambda k: p[k])
             attrs = dict(m.attrs) | {"status": status}
-            sent.mentions[i] = dataclasses.replace(m, attrs=tuple(sorted(attrs.items())))
+            sent.mentions[i] = with_attrs(m, attrs)
 
     def _link(self, states: list[DocState]) -> None:
         tail_layers = set(self.task.tail_layers)
