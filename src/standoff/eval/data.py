@@ -25,6 +25,7 @@ from standoff.core.model import Document
 from standoff.core.paths import ProjectPaths
 from standoff.core.schema import Schema
 from standoff.corpus.store import Corpus
+from standoff.eval.hashing import annotation_json
 
 SPLITS = ("train", "dev", "test")
 TASK_LABELS = {"events": "EVENT", "actors": "ACTOR", "blame": "BLAME", "stance": "STANCE"}
@@ -132,11 +133,6 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in handle if line.strip())
 
 
-# json.dumps(sort_keys=True) as the hash has always read it; no cycle check (a dump has
-# none): a tenth faster
-_HASH_JSON = json.JSONEncoder(sort_keys=True, check_circular=False)
-
-
 class GoldHash:
     """`GoldData.content_hash`, fed one document at a time."""
 
@@ -150,8 +146,7 @@ class GoldHash:
     def serialized(doc: Document) -> tuple[bytes, ...]:
         """What the hash reads of one document (made in a worker by parallel scoring)."""
         return (doc.id.encode(), hashlib.sha256(doc.text.encode()).digest(),
-                _HASH_JSON.encode(doc.annotation.model_dump(mode="json",
-                                                            exclude_none=True)).encode())
+                annotation_json(doc.annotation).encode())
 
     def update_serialized(self, parts: tuple[bytes, ...]) -> None:
         for part in parts:
