@@ -27,6 +27,7 @@ from standoff.core.parallel import ProcessorSpec, map_local
 from standoff.core.schema import Schema
 from standoff.eval.base import Task
 from standoff.eval.data import GoldHash, check_prediction
+from standoff.eval.fastdoc import decode_fast
 from standoff.eval.progress import track
 from standoff.eval.stream import IdSet
 
@@ -65,6 +66,8 @@ def scoring_processor(scorer: Task, schema: Schema, label: str):  # noqa: ANN201
 
 
 def _parse(raw: bytes) -> Document | None:
+    if (quick := decode_fast(raw)) is not None:
+        return quick  # type: ignore[return-value] (read as a Document by the scorers)
     try:
         return Document.model_validate_json(raw)
     except ValidationError:

@@ -212,7 +212,7 @@ def run_evaluation(target: str, *, predictions: Path | None = None,
     if predictions is None and not name:
         raise StandoffError(f"{target!r} names no model version", field="TARGET",
                             hint="pass TASK/VERSION, or TASK with --predictions FILE")
-    gold = open_gold(data, paths, corpus_dir)
+    gold = open_gold(data, paths, corpus_dir, fast=predictions is not None)
     scorer = scorer_for(task, gold)
     label = "EVENT" if gold.plover else TASK_LABELS[task]
     if predictions is not None:

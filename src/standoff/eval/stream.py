@@ -25,6 +25,7 @@ from standoff.core.errors import StandoffError
 from standoff.core.io import document_json
 from standoff.core.model import Document
 from standoff.eval.base import Item
+from standoff.eval.fastdoc import FastDocument
 
 BLOCK_ROWS = 4096  # count rows kept in memory before they go to disk
 MAX_DUPLICATES = 50  # repeated predictions kept to be named (single_pass.MAX_ERRORS)
@@ -278,6 +279,8 @@ class PredictionJoin:
             self._db.execute("PRAGMA journal_mode = OFF")
             self._db.execute("PRAGMA synchronous = OFF")
             self._db.execute("CREATE TABLE waiting (id TEXT PRIMARY KEY, at TEXT, doc TEXT)")
+        if isinstance(doc, FastDocument):  # waits as the pydantic document it stands for
+            doc = doc.to_document()
         self._db.execute("INSERT INTO waiting VALUES (?, ?, ?)", (doc.id, where,
                                                                   document_json(doc)))
 
