@@ -12,15 +12,23 @@ import standoff.eval.stream as stream
 from standoff.core.errors import StandoffError
 from standoff.core.io import iter_documents, write_jsonl_atomic
 from standoff.eval.data import read_jsonl_documents
+from standoff.eval.fastdoc import FastDocument
 
 
-def test_fast_reader_gives_the_documents_core_io_gives(gold_docs, tmp_path: Path) -> None:
+def _pydantic(doc):  # noqa: ANN001, ANN202
+    return doc.to_document() if isinstance(doc, FastDocument) else doc
+
+
+@pytest.mark.parametrize("quick", [False, True])
+def test_fast_reader_gives_the_documents_core_io_gives(gold_docs, tmp_path: Path,
+                                                      quick: bool) -> None:
     path = tmp_path / "docs.jsonl"
     write_jsonl_atomic(path, gold_docs)
     with path.open("a", encoding="utf-8") as out:
         out.write("\n   \n")  # blank lines are skipped by both
-    fast = list(read_jsonl_documents(path))
-    assert [d for _, d in fast] == list(iter_documents(path))
+    fast = list(read_jsonl_documents(path, fast=quick))
+    assert [_pydantic(d) for _, d in fast] == list(iter_documents(path))
+    assert all(isinstance(d, FastDocument) == quick for _, d in fast)
     assert [w for w, _ in fast] == [f"{path}:{i}" for i in range(1, len(gold_docs) + 1)]
 
 
@@ -32,13 +40,15 @@ def test_fast_reader_gives_the_documents_core_io_gives(gold_docs, tmp_path: Path
      '"start": 0, "end": "one", "text": "x"}]}}', "valid integer", "annotation.spans.0.end"),
     (b'{"id": "a", "text": "\xff"}', "not valid UTF-8", None),
 ])
-def test_bad_line_named_as_core_io_names_it(tmp_path: Path, line, message, field) -> None:
+@pytest.mark.parametrize("quick", [False, True])
+def test_bad_line_named_as_core_io_names_it(tmp_path: Path, line, message, field,
+                                            quick: bool) -> None:
     path = tmp_path / "bad.jsonl"
     good = json.dumps({"id": "ok", "text": "fine"})
     path.write_bytes(good.encode() + b"\n" + (line if isinstance(line, bytes) else
                                               line.encode()) + b"\n")
     with pytest.raises(StandoffError) as fast:
-        list(read_jsonl_documents(path))
+        list(read_jsonl_documents(path, fast=quick))
     with pytest.raises(StandoffError) as slow:
         list(iter_documents(path))
     assert message in str(fast.value)
