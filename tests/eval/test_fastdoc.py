@@ -9,10 +9,11 @@ import pytest
 
 from standoff.core.model import Document
 from standoff.core.schema import Schema
-from standoff.eval.base import E2E
+from standoff.eval.base import E2E, Item
 from standoff.eval.data import GoldHash, check_prediction, empty_prediction
 from standoff.eval.fastdoc import FastDocument, decode_fast
 from standoff.eval.runner import TASKS
+from standoff.eval.stream import item_line
 from standoff.eval.synthetic import perturb
 
 from .conftest import REPO
@@ -88,3 +89,14 @@ def test_bad_prediction_checks_name_the_same_problems(gold_docs: list[Document])
     slow = check_prediction(Document.model_validate_json(line), gold, schema, "f:1")
     fast = check_prediction(decode_fast(line), gold, schema, "f:1")  # type: ignore[arg-type]
     assert [str(e) for e in fast] == [str(e) for e in slow] and len(slow) >= 3
+
+
+@pytest.mark.parametrize("item", [
+    Item("trigger", "d", "trig:0-5:X", "fp", "ATTACK", 3, "Kabul «said» \"x\"\n\u2028", 7,
+         [(0, 5, "pred"), (1, 2, "gold")], "gold ATTACK 'é'"),
+    Item("sentence", "d", "k", "fn", "AGREE", None, "", 0, [], ""),
+    Item("blame", "d", "k", "tp", None, True, "t", 0, [[0, 1, "gold"]], "n"),  # type: ignore
+    Item("actor", "d", "k", "tp", "PAK", 1, "t", 2.0, [(0, 1, 2)], "n"),  # type: ignore
+])
+def test_item_lines_are_what_json_dumps_writes(item: Item) -> None:
+    assert item_line(item) == json.dumps(item.to_json(), ensure_ascii=False)

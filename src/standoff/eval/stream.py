@@ -17,6 +17,7 @@ import sqlite3
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from json.encoder import encode_basestring as _quote  # json.dumps' escaper, non-ASCII kept
 from pathlib import Path
 
 import numpy as np
@@ -126,6 +127,49 @@ def _write_npy(zf: zipfile.ZipFile, name: str, dtype: np.dtype, shape: tuple[int
 
 # -- items ---------------------------------------------------------------------------------
 
+_ITEM_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(x, ensure_ascii=False)
+
+
+class _Unsure(Exception):
+    """A value item_line leaves to the json module."""
+
+
+def item_line(item: Item) -> str:
+    """`json.dumps(item.to_json(), ensure_ascii=False)`, written directly: a run with
+    errors writes dozens of items per document, and the json module's dumps was a tenth
+    of its time. Values of other types than the usual go the json module's way."""
+    try:
+        return (f'{{"kind": {_str(item.kind)}, "doc": {_str(item.doc)}, "key": '
+                f'{_str(item.key)}, "outcome": {_str(item.outcome)}, "label": '
+                f'{_str(item.label)}, "sentence": {_int_or_null(item.sentence)}, "text": '
+                f'{_str(item.text)}, "offset": {_int_or_null(item.offset, null=False)}, '
+                f'"marks": [{", ".join([_mark(m) for m in item.marks])}], '
+                f'"note": {_str(item.note)}}}')
+    except _Unsure:
+        return _ITEM_JSON.encode(item.to_json())
+
+
+def _str(value: object) -> str:
+    if type(value) is not str:
+        raise _Unsure
+    return _quote(value)
+
+
+def _int_or_null(value: object, null: bool = True) -> str:
+    if value is None and null:
+        return "null"
+    if type(value) is not int:
+        raise _Unsure
+    return str(value)
+
+
+def _mark(mark: tuple) -> str:
+    if len(mark) != 3:
+        raise _Unsure
+    start, end, role = mark
+    return f"[{_int_or_null(start, False)}, {_int_or_null(end, False)}, {_str(role)}]"
+
+
 
 class _Ranked:
     """An item ordered for the reports: false negatives first, then document and offset
@@ -159,7 +203,7 @@ class ItemSpill:
             if handle is None:
                 handle = self.files[item.kind] = open(  # noqa: SIM115 (closed in close)
                     self.folder / f"items-{len(self.files):03d}.jsonl", "w", encoding="utf-8")
-            handle.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+            handle.write(item_line(item) + "\n")
             self.outcomes[f"{item.kind}.{item.outcome}"] += 1
             if item.outcome in ("fp", "fn"):
                 self._keep(item)
