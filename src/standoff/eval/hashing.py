@@ -61,6 +61,10 @@ def _score(score: float | None) -> str:
 
 
 def _attrs(attrs: dict) -> str:
+    if len(attrs) == 1:  # most spans: an actor's code
+        for key, value in attrs.items():
+            if type(value) is str and type(key) is str:
+                return f"{{{_quote(key)}: {_quote(value)}}}"
     items = []
     for key, value in sorted(attrs.items()):
         if type(value) is not str or type(key) is not str:
