@@ -6,7 +6,8 @@
 # /usr/bin/time; "peak" is its maximum RSS (with --workers, of the main process: each
 # worker holds one chunk of documents). Prediction runs for sizes up to 10,000 only (it
 # takes minutes per 10k on 2 cores); --eval-only skips it. --workers N adds a row per
-# task with `eval run --workers N` (N processes parse and score).
+# task with `eval run --workers N` (N processes parse and score). "cpu s" is user + system
+# time of the command and its worker processes: on shared cores, compare that.
 set -euo pipefail
 eval_only=0 workers=1 tasks="events"
 while [ $# -gt 0 ]; do
@@ -29,11 +30,15 @@ for n in sizes:
         for i, doc in zip(range(n), itertools.cycle(docs)):
             out.write(json.dumps({**doc, "id": f"{doc['id']}-{i:06d}"}, ensure_ascii=False) + "\n")
 PY
-row() { read -r kb s < "$work/t"; printf "%-44s %12.0f %10s\n" "$1" "$((kb / 1024))" "$s"; }
-printf "%-44s %12s %10s\n" "command" "peak RSS MB" "seconds"
+row() {
+  read -r kb s u sy < "$work/t"
+  cpu=$(awk -v a="$u" -v b="$sy" 'BEGIN { print a + b }')
+  printf "%-44s %12.0f %10s %8.1f\n" "$1" "$((kb / 1024))" "$s" "$cpu"
+}
+printf "%-44s %12s %10s %8s\n" "command" "peak RSS MB" "seconds" "cpu s"
 for n in ${sizes[@]}; do
   if [ "$eval_only" -eq 0 ] && [ "$n" -le 10000 ]; then
-    /usr/bin/time -o "$work/t" -f "%M %e" .venv/bin/standoff predict actors/rules-1 \
+    /usr/bin/time -o "$work/t" -f "%M %e %U %S" .venv/bin/standoff predict actors/rules-1 \
       "$work/archive-$n.jsonl" --out "$work/pred-$n" --shard-size 500 > /dev/null 2>&1
     row "predict actors/rules, $n docs"
   fi
@@ -41,7 +46,7 @@ for n in ${sizes[@]}; do
     for w in 1 $([ "$workers" -gt 1 ] && echo "$workers"); do
       # predictions = the gold itself: the scoring work and memory are the same as for a
       # model's (only the error items, written for the reports, are missing)
-      /usr/bin/time -o "$work/t" -f "%M %e" .venv/bin/standoff eval run "$task/gold-copy" \
+      /usr/bin/time -o "$work/t" -f "%M %e %U %S" .venv/bin/standoff eval run "$task/gold-copy" \
         --predictions "$work/archive-$n.jsonl" --data "$work/archive-$n.jsonl" \
         --out "$work/eval-$n" --resamples 200 --workers "$w" > /dev/null 2>&1
       row "eval run $task$([ "$w" -gt 1 ] && echo " --workers $w"), $n docs"
