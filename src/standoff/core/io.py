@@ -18,8 +18,8 @@ from standoff.core.errors import StandoffError
 from standoff.core.model import Document
 
 
-def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, record) lazily; a malformed line names the file and line."""
+def iter_raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of each non-blank line, lazily; a missing file is named."""
     path = Path(path)
     try:
         handle = path.open("rb")
@@ -27,20 +27,26 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise StandoffError("file not found", file=str(path)) from err
     with handle:
         for lineno, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                raise StandoffError("line is not valid UTF-8", file=f"{path}:{lineno}") from err
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise StandoffError(f"malformed JSON: {err.msg} (column {err.colno})",
-                                    file=f"{path}:{lineno}") from err
-            if not isinstance(record, dict):
-                raise StandoffError("each line must be a JSON object", file=f"{path}:{lineno}")
-            yield lineno, record
+            if raw.strip():
+                yield lineno, raw
+
+
+def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, record) lazily; a malformed line names the file and line."""
+    path = Path(path)
+    for lineno, raw in iter_raw_lines(path):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise StandoffError("line is not valid UTF-8", file=f"{path}:{lineno}") from err
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise StandoffError(f"malformed JSON: {err.msg} (column {err.colno})",
+                                file=f"{path}:{lineno}") from err
+        if not isinstance(record, dict):
+            raise StandoffError("each line must be a JSON object", file=f"{path}:{lineno}")
+        yield lineno, record
 
 
 def parse_document(record: dict[str, Any], where: str) -> Document:

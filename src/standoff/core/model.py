@@ -60,6 +60,14 @@ class AnnotationSet(BaseModel):
         return [r for r in self.relations if r.head == head and (label is None or r.label == label)]
 
 
+def sentence_at(sentences: list[tuple[int, int]], offset: int) -> int | None:
+    """Index of the (start, end) sentence holding a character offset, or None."""
+    for i, (s, e) in enumerate(sentences):
+        if s <= offset < e:
+            return i
+    return None
+
+
 class Document(BaseModel):
     """One article: its text, metadata, sentence offsets, split and one annotation set."""
 
@@ -84,7 +92,4 @@ class Document(BaseModel):
 
     def sentence_index(self, offset: int) -> int | None:
         """Index of the sentence holding a character offset, or None."""
-        for i, (s, e) in enumerate(self.sentences):
-            if s <= offset < e:
-                return i
-        return None
+        return sentence_at(self.sentences, offset)

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from standoff.core.actors import ActorRegistry
 from standoff.core.errors import StandoffError, ValidationErrors
-from standoff.core.io import iter_documents, iter_jsonl, parse_document
+from standoff.core.io import iter_documents, iter_jsonl, iter_raw_lines, parse_document
 from standoff.core.model import Document
 from standoff.core.paths import ProjectPaths
 from standoff.core.schema import Schema
@@ -221,23 +221,16 @@ def read_jsonl_documents(path: Path, fast: bool = False) -> Iterator[tuple[str, 
     each line first, into a `fastdoc.FastDocument` (5x faster again); a line it rejects
     goes the pydantic way."""
     path = Path(path)
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError as err:
-        raise StandoffError("file not found", file=str(path)) from err
-    with handle:
-        for lineno, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            where = f"{path}:{lineno}"
-            if fast and (quick := decode_fast(raw)) is not None:
-                yield where, quick  # type: ignore[misc] (a Document for the scorers)
-                continue
-            try:
-                doc = Document.model_validate_json(raw)
-            except ValidationError:
-                doc = _parse_line(raw, where)
-            yield where, doc
+    for lineno, raw in iter_raw_lines(path):
+        where = f"{path}:{lineno}"
+        if fast and (quick := decode_fast(raw)) is not None:
+            yield where, quick  # type: ignore[misc] (a Document for the scorers)
+            continue
+        try:
+            doc = Document.model_validate_json(raw)
+        except ValidationError:
+            doc = _parse_line(raw, where)
+        yield where, doc
 
 
 def _parse_line(raw: bytes, where: str) -> Document:

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from standoff.core.model import Document
+from standoff.core.model import Document, sentence_at
 
 Offset = Annotated[int, msgspec.Meta(ge=0)]
 
@@ -76,10 +76,7 @@ class FastDocument(msgspec.Struct, forbid_unknown_fields=True):
 
     def sentence_index(self, offset: int) -> int | None:
         """Index of the sentence holding a character offset, or None."""
-        for i, (s, e) in enumerate(self.sentences):
-            if s <= offset < e:
-                return i
-        return None
+        return sentence_at(self.sentences, offset)
 
     def with_empty_prediction(self) -> FastDocument:
         """The document predicting nothing (data.empty_prediction)."""
