@@ -89,3 +89,36 @@ def test_ent_type_tie_goes_to_the_first_gold_span_like_nervaluate() -> None:
     nv = Evaluator([[{"label": "X", "start": 0, "end": 3}, {"label": "X", "start": 6, "end": 9}]],
                    [[{"label": "X", "start": 2, "end": 7}]], tags=["X"], loader="dict")
     assert nv.evaluate()["overall_indices"]["ent_type"].missed_indices == [(0, 1)]
+
+
+def _random_ents(rng, k: int, labels: list[str]) -> list[Ent]:
+    from standoff.eval.matching import sort_ents
+
+    out = []
+    for _ in range(k):
+        start = rng.randrange(40)
+        # no empty spans: the identical-lists shortcut calls them correct, the passes not
+        out.append(Ent(start, start + rng.choice([1, 2, 3, 5, 8]), rng.choice(labels)))
+    return sort_ents(out)
+
+
+@pytest.mark.parametrize("single_label", [False, True])
+def test_all_schemes_at_once_equal_one_greedy_pass_per_scheme(single_label: bool) -> None:
+    """match_schemes' shortcuts (one pass for all schemes when no prediction overlaps two
+    gold spans) give what each scheme's own greedy pass gives, pairs and indices included."""
+    import random
+
+    from standoff.eval.matching import SCHEMES, match_schemes
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        labels = ["A"] if single_label else ["A", "B", "C"][:rng.randint(1, 3)]
+        gold = _random_ents(rng, rng.randint(0, 7), labels)
+        pred = _random_ents(rng, rng.randint(0, 7), labels)
+        if rng.random() < 0.4:  # mostly right, as a fair model is
+            pred = sorted([e for e in gold if rng.random() < 0.8] + pred[:2])
+        pct = rng.choice([1.0, 30.0, 100.0])
+        got = match_schemes(gold, pred, single_label=single_label, min_overlap_pct=pct)
+        assert set(got) == set(SCHEMES)
+        for scheme in SCHEMES:
+            assert got[scheme] == match_scheme(gold, pred, scheme, pct), (gold, pred, scheme)
