@@ -109,6 +109,7 @@ class SentenceIndex:
         self.doc = doc
         self.starts = [s for s, _ in doc.sentences]
         self.ordered = self.starts == sorted(self.starts)
+        self._located: dict[int | None, tuple[int | None, str, int]] = {}
 
     def index(self, offset: int) -> int | None:
         if not self.ordered:
@@ -121,22 +122,27 @@ class SentenceIndex:
     def locate(self, offset: int) -> tuple[int | None, str, int]:
         """(sentence index, sentence text, its start offset); the whole text when outside."""
         i = self.index(offset)
-        if i is None:
-            return None, self.doc.text, 0
-        s, e = self.doc.sentences[i]
-        return i, self.doc.text[s:e], s
+        found = self._located.get(i)
+        if found is None:  # one string per sentence: the items' lines quote it once
+            if i is None:
+                found = None, self.doc.text, 0
+            else:
+                s, e = self.doc.sentences[i]
+                found = i, self.doc.text[s:e], s
+            self._located[i] = found
+        return found
 
 
 def make_item(doc: Document, kind: str, key: str, outcome: str, label: str,
               marks: list[tuple[int, int, str]], note: str = "",
               sentences: SentenceIndex | None = None) -> Item:
-    start = min((m[0] for m in marks), default=0)
+    start = min([m[0] for m in marks]) if marks else 0
     sent, text, offset = (sentences or SentenceIndex(doc)).locate(start)
     end = offset + len(text)
     # a record may reach over a sentence boundary: then show the stretch that holds it
-    if marks and (start < offset or max(m[1] for m in marks) > end):
+    if marks and (start < offset or max([m[1] for m in marks]) > end):
         offset = min(offset, start)
-        end = max(end, max(m[1] for m in marks))
+        end = max(end, max([m[1] for m in marks]))
         text = doc.text[offset:end]
     return Item(kind=kind, doc=doc.id, key=key, outcome=outcome, label=label, sentence=sent,
                 text=text, offset=offset, marks=marks, note=note)

@@ -18,6 +18,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from json.encoder import encode_basestring as _quote  # json.dumps' escaper, non-ASCII kept
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -130,45 +131,51 @@ def _write_npy(zf: zipfile.ZipFile, name: str, dtype: np.dtype, shape: tuple[int
 _ITEM_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(x, ensure_ascii=False)
 
 
-class _Unsure(Exception):
-    """A value item_line leaves to the json module."""
-
-
-def item_line(item: Item) -> str:
+def item_line(item: Item, memo: dict[str, str] | None = None) -> str:
     """`json.dumps(item.to_json(), ensure_ascii=False)`, written directly: a run with
     errors writes dozens of items per document, and the json module's dumps was a tenth
-    of its time. Values of other types than the usual go the json module's way."""
-    try:
-        return (f'{{"kind": {_str(item.kind)}, "doc": {_str(item.doc)}, "key": '
-                f'{_str(item.key)}, "outcome": {_str(item.outcome)}, "label": '
-                f'{_str(item.label)}, "sentence": {_int_or_null(item.sentence)}, "text": '
-                f'{_str(item.text)}, "offset": {_int_or_null(item.offset, null=False)}, '
-                f'"marks": [{", ".join([_mark(m) for m in item.marks])}], '
-                f'"note": {_str(item.note)}}}')
-    except _Unsure:
+    of its time. Values of other types than the usual go the json module's way. `memo`
+    keeps sentences already quoted: a document's items repeat them."""
+    kind, doc, key, outcome, label = item.kind, item.doc, item.key, item.outcome, item.label
+    sentence, text, offset, note = item.sentence, item.text, item.offset, item.note
+    # one check of every type up front, then the C escaper straight (no call per field)
+    if not (type(kind) is str and type(doc) is str and type(key) is str
+            and type(outcome) is str and type(label) is str and type(text) is str
+            and type(note) is str and type(offset) is int
+            and (sentence is None or type(sentence) is int)):
         return _ITEM_JSON.encode(item.to_json())
+    marks = _marks(item.marks)
+    if marks is None:
+        return _ITEM_JSON.encode(item.to_json())
+    quoted = memo.get(text) if memo is not None else None
+    if quoted is None:
+        quoted = _quote(text)
+        if memo is not None:
+            memo[text] = quoted
+    return (f'{{"kind": {_quote(kind)}, "doc": {_quote(doc)}, "key": {_quote(key)}, '
+            f'"outcome": {_quote(outcome)}, "label": {_quote(label)}, "sentence": '
+            f'{"null" if sentence is None else sentence}, "text": {quoted}, "offset": '
+            f'{offset}, "marks": [{marks}], "note": {_quote(note)}}}')
 
 
-def _str(value: object) -> str:
-    if type(value) is not str:
-        raise _Unsure
-    return _quote(value)
+def _marks(marks: list[tuple[int, int, str]]) -> str | None:
+    """The marks' JSON (without brackets); None for values of unusual types."""
+    out = []
+    for mark in marks:
+        if len(mark) != 3:
+            return None
+        start, end, role = mark
+        if type(start) is not int or type(end) is not int or type(role) is not str:
+            return None
+        out.append(f"[{start}, {end}, {_quote(role)}]")
+    return ", ".join(out)
 
 
-def _int_or_null(value: object, null: bool = True) -> str:
-    if value is None and null:
-        return "null"
-    if type(value) is not int:
-        raise _Unsure
-    return str(value)
+_ORDER = attrgetter("kind", "offset", "key", "outcome")  # items of a document, as written
 
 
-def _mark(mark: tuple) -> str:
-    if len(mark) != 3:
-        raise _Unsure
-    start, end, role = mark
-    return f"[{_int_or_null(start, False)}, {_int_or_null(end, False)}, {_str(role)}]"
-
+def _rank(item: Item) -> tuple:
+    return item.outcome != "fn", item.doc, item.offset, item.key, item.outcome
 
 
 class _Ranked:
@@ -177,9 +184,9 @@ class _Ranked:
 
     __slots__ = ("key", "item")
 
-    def __init__(self, item: Item) -> None:
+    def __init__(self, item: Item, key: tuple | None = None) -> None:
         self.item = item
-        self.key = (item.outcome != "fn", item.doc, item.offset, item.key, item.outcome)
+        self.key = key or _rank(item)
 
     def __lt__(self, other: _Ranked) -> bool:
         return self.key > other.key
@@ -193,28 +200,50 @@ class ItemSpill:
         self.folder = Path(folder)
         self.limit = limit
         self.files: dict[str, object] = {}
-        self.outcomes: Counter = Counter()
+        self.by_outcome: Counter = Counter()  # (kind, outcome)
         self.error_counts: Counter = Counter()
         self._shown: dict[str, list[_Ranked]] = {}
 
+    @property
+    def outcomes(self) -> Counter:
+        """How many items of each "kind.outcome"."""
+        return Counter({f"{kind}.{outcome}": n for (kind, outcome), n in self.by_outcome.items()})
+
     def add(self, items: list[Item]) -> None:
-        for item in sorted(items, key=lambda i: (i.kind, i.offset, i.key, i.outcome)):
-            handle = self.files.get(item.kind)
-            if handle is None:
-                handle = self.files[item.kind] = open(  # noqa: SIM115 (closed in close)
-                    self.folder / f"items-{len(self.files):03d}.jsonl", "w", encoding="utf-8")
-            handle.write(item_line(item) + "\n")
-            self.outcomes[f"{item.kind}.{item.outcome}"] += 1
-            if item.outcome in ("fp", "fn"):
+        memo: dict[str, str] = {}
+        lines: dict[str, list[str]] = {}
+        by_outcome = self.by_outcome
+        for item in sorted(items, key=_ORDER):
+            kind, outcome = item.kind, item.outcome
+            lines.setdefault(kind, []).append(item_line(item, memo))
+            by_outcome[kind, outcome] += 1
+            if outcome in ("fp", "fn"):
                 self._keep(item)
+        for kind, written in lines.items():
+            written.append("")
+            self._file(kind).write("\n".join(written))
+
+    def _file(self, kind: str):  # noqa: ANN202 (a text file)
+        handle = self.files.get(kind)
+        if handle is None:
+            handle = self.files[kind] = open(  # noqa: SIM115 (closed in close)
+                self.folder / f"items-{len(self.files):03d}.jsonl", "w", encoding="utf-8")
+        return handle
 
     def _keep(self, item: Item) -> None:
         self.error_counts[item.kind] += 1
-        heap = self._shown.setdefault(item.kind, [])
+        heap = self._shown.get(item.kind)
+        if heap is None:
+            heap = self._shown[item.kind] = []
         if len(heap) < self.limit:
             heapq.heappush(heap, _Ranked(item))
-        elif self.limit and _Ranked(item).key < heap[0].key:
-            heapq.heapreplace(heap, _Ranked(item))
+        elif self.limit:
+            worst = heap[0].key
+            if worst[0] is False and item.outcome != "fn":
+                return  # only false negatives shown so far: a false positive comes after
+            key = _rank(item)
+            if key < worst:
+                heapq.heapreplace(heap, _Ranked(item, key))
 
     def close(self) -> None:
         for handle in self.files.values():
