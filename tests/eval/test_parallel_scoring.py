@@ -79,3 +79,20 @@ def test_a_bad_prediction_gets_the_one_process_message(project, gold_docs,
                               out=tmp_path / "r", workers=2, resamples=10, progress=False)
     assert "bad.jsonl:18" in str(err.value)
     assert not (tmp_path / "r").exists()  # nothing half-written
+
+
+def test_two_processes_show_the_one_process_errors(project, gold_docs, tmp_path,
+                                                   monkeypatch) -> None:
+    """Worker processes write the items' lines; the few errors a report shows are read back
+    from them, and must be the ones (and the order) one process shows."""
+    gold, _, e2e, _ = _files(gold_docs, tmp_path, n=40)
+    common = dict(predictions=e2e, data=str(gold), resamples=0, progress=False, max_errors=3)
+    runner.run_evaluation("events", out=tmp_path / "one", **common)
+
+    def no_fallback(*args, **kwargs):
+        raise AssertionError("the files pair up: the parallel pass must score them")
+
+    monkeypatch.setattr(runner, "_score_one_process", no_fallback)
+    runner.run_evaluation("events", out=tmp_path / "two", workers=2, **common)
+    assert _report(tmp_path / "two") == _report(tmp_path / "one")
+    assert "predicted" in (tmp_path / "two" / "report.md").read_text()  # errors are listed

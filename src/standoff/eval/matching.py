@@ -53,12 +53,13 @@ def _candidates(trues: Sequence[Ent], preds: Sequence[Ent]) -> list[list[int]]:
     """For each prediction, the gold spans (in gold order) that overlap it at all."""
     if not trues:
         return [[] for _ in preds]
-    starts = [t.start for t in trues]
-    longest = max(t.end - t.start for t in trues)
+    starts = [t[0] for t in trues]
+    ends = [t[1] for t in trues]
+    longest = max([e - s for s, e in zip(starts, ends, strict=True)])
     out = []
-    for p in preds:
-        lo, hi = bisect_right(starts, p.start - longest), bisect_left(starts, p.end)
-        out.append([i for i in range(lo, hi) if trues[i].end > p.start])
+    for ps, pe, _ in preds:
+        lo, hi = bisect_right(starts, ps - longest), bisect_left(starts, pe)
+        out.append([i for i in range(lo, hi) if ends[i] > ps])
     return out
 
 
@@ -201,18 +202,20 @@ def _one_candidate_each(trues, preds, cands, single_label: bool,
     """
     base = _partial(trues, preds, cands, min_pct)
 
-    def named(pairs: list[tuple[int, int, str]]) -> SchemeResult:
-        correct = sum(1 for _, _, o in pairs if o == "correct")
+    def named(pairs: list[tuple[int, int, str]], correct: int | None = None) -> SchemeResult:
+        if correct is None:
+            correct = sum(1 for _, _, o in pairs if o == "correct")
         return SchemeResult(correct=correct, incorrect=len(pairs) - correct,
                             missed=base.missed, spurious=base.spurious, pairs=pairs,
                             spurious_idx=list(base.spurious_idx),
                             missed_idx=list(base.missed_idx))
 
     exact = named([(p, g, "correct" if o == "correct" else "incorrect")
-                   for p, g, o in base.pairs])
+                   for p, g, o in base.pairs], base.correct)
     if single_label:  # one label: strict is exact, and every pair has the right type
         return {"strict": exact, "partial": base,
-                "ent_type": named([(p, g, "correct") for p, g, _ in base.pairs]),
+                "ent_type": named([(p, g, "correct") for p, g, _ in base.pairs],
+                                  len(base.pairs)),
                 "exact": exact}
     strict = named([(p, g, "correct" if o == "correct" and preds[p][2] == trues[g][2]
                      else "incorrect") for p, g, o in base.pairs])

@@ -29,7 +29,7 @@ from standoff.eval.base import Task
 from standoff.eval.data import GoldHash, check_prediction
 from standoff.eval.fastdoc import decode_fast
 from standoff.eval.progress import track
-from standoff.eval.stream import IdSet
+from standoff.eval.stream import IdSet, render_items
 
 CHUNK_DOCS = 32  # line pairs per chunk sent to a worker
 
@@ -81,10 +81,12 @@ def _score_pair(scorer: Task, schema: Schema, label: str, rec: dict[str, Any]) -
         return {"ok": False}
     if any(check_prediction(p, gold, schema, where) for where, p in preds.values()):
         return {"ok": False}
+    score = scorer.score(gold, {s: p for s, (_, p) in preds.items()})
+    items, score.items = render_items(score.items), []
     return {
         "ok": True, "id": gold.id, "hashed": GoldHash.serialized(gold),
         "tallies": {s: _tally(p, label) for s, (_, p) in preds.items()},
-        "score": scorer.score(gold, {s: p for s, (_, p) in preds.items()}),
+        "score": score, "items": items,
     }
 
 
@@ -120,4 +122,5 @@ def score_in_processes(scored, gold_path: Path, pred_paths: dict[str, Path],  # 
                 c.labels.update(labels)
             c.gold_origin = c.gold_origin or origin
         add_score(scored, res["id"], res["score"])
+        scored.spill.add_rendered(res["items"])
     return documents

@@ -173,6 +173,19 @@ def _marks(marks: list[tuple[int, int, str]]) -> str | None:
 
 _ORDER = attrgetter("kind", "offset", "key", "outcome")  # items of a document, as written
 
+# (kind, outcome, JSON line, rank among the shown errors or None when not an error)
+RenderedItem = tuple[str, str, str, "tuple | None"]
+
+
+def render_items(items: list[Item]) -> list[RenderedItem]:
+    """What `ItemSpill.add` does to a document's items that depends on them alone: done
+    in the worker processes of `eval run --workers N`, it leaves the main process little
+    more than writing lines (and pickling tuples of strings is cheaper than items)."""
+    memo: dict[str, str] = {}
+    return [(item.kind, item.outcome, item_line(item, memo),
+             _rank(item) if item.outcome in ("fp", "fn") else None)
+            for item in sorted(items, key=_ORDER)]
+
 
 def _rank(item: Item) -> tuple:
     return item.outcome != "fn", item.doc, item.offset, item.key, item.outcome
@@ -222,6 +235,31 @@ class ItemSpill:
         for kind, written in lines.items():
             written.append("")
             self._file(kind).write("\n".join(written))
+
+    def add_rendered(self, rows: list[RenderedItem]) -> None:
+        """`add` for items a worker process already wrote out (`render_items`)."""
+        lines: dict[str, list[str]] = {}
+        by_outcome = self.by_outcome
+        for kind, outcome, line, rank in rows:
+            lines.setdefault(kind, []).append(line)
+            by_outcome[kind, outcome] += 1
+            if rank is not None:
+                self._keep_line(kind, line, rank)
+        for kind, written in lines.items():
+            written.append("")
+            self._file(kind).write("\n".join(written))
+
+    def _keep_line(self, kind: str, line: str, rank: tuple) -> None:
+        # an item shown in the reports is read back from its line (the same values); the
+        # many that are not shown cost a comparison
+        self.error_counts[kind] += 1
+        heap = self._shown.get(kind)
+        if heap is None:
+            heap = self._shown[kind] = []
+        if len(heap) < self.limit:
+            heapq.heappush(heap, _Ranked(Item.from_json(json.loads(line)), rank))
+        elif self.limit and rank < heap[0].key:
+            heapq.heapreplace(heap, _Ranked(Item.from_json(json.loads(line)), rank))
 
     def _file(self, kind: str):  # noqa: ANN202 (a text file)
         handle = self.files.get(kind)
