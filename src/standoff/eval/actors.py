@@ -6,7 +6,7 @@ from typing import Any
 
 from standoff.core import records
 from standoff.core.model import Document
-from standoff.eval.base import E2E, DocScore, LabelGroup, Task, make_item
+from standoff.eval.base import E2E, DocScore, LabelGroup, SentenceIndex, Task, make_item
 from standoff.eval.counts import Metric, Sums, accuracy_metric, f_score, ratio
 from standoff.eval.matching import Mention, match_mentions
 
@@ -58,6 +58,7 @@ class ActorsTask(Task):
         right_pred, right_gold = {a for a, _ in right}, {b for _, b in right}
         near = {pi: gi for pi, gi in match.exact + match.overlap}
         near_gold = {gi: pi for pi, gi in near.items()}
+        sents = SentenceIndex(doc)  # one per document, not one per item
 
         def key(m: Mention) -> str:
             return f"actor:{m.start}-{m.end}:{m.code}"
@@ -71,7 +72,8 @@ class ActorsTask(Task):
                 q = p[near_gold[gi]]
                 marks.append((q.start, q.end, "pred"))
                 note = f"predicted {doc.text[q.start:q.end]!r} as {q.code}"
-            out.items.append(make_item(doc, "actor", key(m), "fn", m.code or "?", marks, note))
+            out.items.append(make_item(doc, "actor", key(m), "fn", m.code or "?", marks, note,
+                                       sentences=sents))
         for pi, m in enumerate(p):
             if pi in right_pred:
                 continue
@@ -81,7 +83,8 @@ class ActorsTask(Task):
                 t = g[near[pi]]
                 marks.append((t.start, t.end, "gold"))
                 note = f"gold {doc.text[t.start:t.end]!r} is {t.code}"
-            out.items.append(make_item(doc, "actor", key(m), "fp", m.code or "?", marks, note))
+            out.items.append(make_item(doc, "actor", key(m), "fp", m.code or "?", marks, note,
+                                       sentences=sents))
 
     def metrics(self, ctx: dict[str, Any]) -> dict[str, Metric]:
         out = {**_prf("exact", "exact"), **_prf("overlap", "overlap"),

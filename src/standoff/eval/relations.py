@@ -17,7 +17,15 @@ from typing import Any
 from standoff.core import records
 from standoff.core.model import Document
 from standoff.core.records import Mention
-from standoff.eval.base import E2E, GOLD_ACTORS, DocScore, LabelGroup, Task, make_item
+from standoff.eval.base import (
+    E2E,
+    GOLD_ACTORS,
+    DocScore,
+    LabelGroup,
+    SentenceIndex,
+    Task,
+    make_item,
+)
 from standoff.eval.counts import Metric, mean_metric, prf_metrics, summed_prf_metrics
 from standoff.eval.matching import match_multiset
 
@@ -82,13 +90,15 @@ class _RecordTask(Task):
     def _items(self, doc: Document, kind: str, recs: list[Any], wrong: Counter, outcome: str,
                role: str, out: DocScore) -> None:
         left = Counter(wrong)
+        sents = SentenceIndex(doc) if wrong else None  # one per document, not one per item
         for rec in recs:
             key = self.keys(rec)["strict"]
             if left[key] <= 0:
                 continue
             left[key] -= 1
             out.items.append(make_item(doc, kind, f"{self.name}:{key}", outcome, key[0],
-                                       _marks(self.parts(rec), role), self.describe(doc, rec)))
+                                       _marks(self.parts(rec), role), self.describe(doc, rec),
+                                       sentences=sents))
 
     def edges(self, recs: list[Any]) -> Counter:
         return Counter()
