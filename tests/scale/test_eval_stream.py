@@ -24,10 +24,10 @@ def test_streamed_run_equals_scoring_in_memory(project: Path, tmp_path: Path,
                                                task: str) -> None:
     gold = replicate(read_documents(project / "corpus" / "documents.jsonl")[:10], 40)
     preds = [perturb(d, seed=3) for d in gold]
+    monkeypatch.setattr(bootstrap, "DOC_BLOCK", 16)  # weights drawn in 3 document blocks
     in_memory = summarize(score_documents(TASKS[task](), gold, {E2E: {p.id: p for p in preds}},
                                           progress=False), resamples=300, seed=5)
     monkeypatch.setattr(stream, "BLOCK_ROWS", 7)  # rows come back from disk in 6 blocks
-    monkeypatch.setattr(bootstrap, "WEIGHTS_BUDGET", 90)  # 2 resamples per step
     random.Random(0).shuffle(preds)  # another order than the gold: predictions wait on disk
     write_jsonl_atomic(tmp_path / "gold.jsonl", gold)
     write_jsonl_atomic(tmp_path / "preds.jsonl", preds)

@@ -29,7 +29,6 @@ from standoff.eval.counts import Metric, Sums
 
 CHUNK = 100  # resamples drawn together
 DOC_BLOCK = 4096  # documents per block of weights: part of the random stream, keep it fixed
-WEIGHTS_BUDGET = CHUNK * DOC_BLOCK  # weights in memory at a time (x 8 bytes)
 METHODS = ("bootstrap", "randomization")
 _WEIGHTS, _SWAPS = 0, 1  # which random stream a generator serves
 
